@@ -1,0 +1,235 @@
+/* main.c — postfs's command line, set-up and tear-down. */
+#include <errno.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "ops.h"
+
+#include "config.h"
+#include "dates.h"
+#include "log.h"
+#include "site.h"
+
+/* Exit status: 0 after a clean unmount, 1 when the mount failed or the
+ * session ended in error, 2 for a usage error. */
+enum { EXIT_USAGE = 2 };
+
+struct pfs_conf {
+	char *source;
+	int drafts, future, unsafe;
+	char *base_url, *templates, *timezone, *taxonomies, *title, *log_level;
+	unsigned cache_mib, page_size, max_terms, max_file_mib;
+	double timeout;
+	int show_help, show_version;
+};
+
+#define PFS_OPT(t, p) { t, offsetof(struct pfs_conf, p), 1 }
+
+static const struct fuse_opt pfs_opts[] = {
+	PFS_OPT("drafts", drafts),
+	PFS_OPT("future", future),
+	PFS_OPT("unsafe", unsafe),
+	PFS_OPT("base_url=%s", base_url),
+	PFS_OPT("templates=%s", templates),
+	PFS_OPT("timezone=%s", timezone),
+	PFS_OPT("taxonomies=%s", taxonomies),
+	PFS_OPT("title=%s", title),
+	PFS_OPT("log_level=%s", log_level),
+	PFS_OPT("cache=%u", cache_mib),
+	PFS_OPT("page_size=%u", page_size),
+	PFS_OPT("max_terms=%u", max_terms),
+	PFS_OPT("max_file=%u", max_file_mib),
+	PFS_OPT("timeout=%lf", timeout),
+	FUSE_OPT_END
+};
+
+static void usage(const char *prog)
+{
+	printf("usage: %s [options] SOURCE MOUNTPOINT\n"
+	       "Mount a folder of Markdown posts as a read-only site.\n\n"
+	       "postfs options:\n"
+	       "    -o drafts              show drafts\n"
+	       "    -o future              show posts dated in the future and expired ones\n"
+	       "    -o unsafe              let raw HTML in Markdown through\n"
+	       "    -o templates=DIR       templates overriding the built-in ones\n"
+	       "    -o base_url=URL        absolute site URL (feeds, sitemap, canonical links)\n"
+	       "    -o title=TEXT          site title (default: postfs)\n"
+	       "    -o timezone=ZONE       zone of dates written without an offset (default: UTC)\n"
+	       "    -o taxonomies=LIST     singular:field pairs (default: tag:tags,category:categories)\n"
+	       "    -o cache=MiB           bound on rendered bytes kept in memory (default: 64)\n"
+	       "    -o page_size=N         posts per listing page (default: 20)\n"
+	       "    -o max_terms=N         terms per post per taxonomy (default: 100)\n"
+	       "    -o max_file=MiB        largest source file read (default: 16)\n"
+	       "    -o timeout=SECONDS     kernel cache timeout for names and attributes (default: 86400)\n"
+	       "    -o log_level=LEVEL     error, warning, info (default) or debug\n\n",
+	       prog);
+}
+
+static int pfs_opt_proc(void *data, const char *arg, int key, struct fuse_args *outargs)
+{
+	struct pfs_conf *conf = data;
+
+	(void)outargs;
+	if (key == FUSE_OPT_KEY_NONOPT && !conf->source) {
+		/* the first plain argument is SOURCE; the second, the mount
+		 * point, is left to fuse_parse_cmdline */
+		conf->source = realpath(arg, NULL);
+		if (!conf->source) {
+			fprintf(stderr, "postfs: %s: %s\n", arg, strerror(errno));
+			return -1;
+		}
+		return 0;
+	}
+	return 1;
+}
+
+static void conf_free(struct pfs_conf *c)
+{
+	free(c->source);
+	free(c->base_url);
+	free(c->templates);
+	free(c->timezone);
+	free(c->taxonomies);
+	free(c->title);
+	free(c->log_level);
+}
+
+int main(int argc, char *argv[])
+{
+	struct fuse_args args = FUSE_ARGS_INIT(argc, argv);
+	struct fuse_cmdline_opts opts;
+	struct fuse_loop_config *loop;
+	struct pfs_conf conf;
+	struct site_opts so;
+	struct pfs fs;
+	struct fuse_session *se;
+	char err[512], *mntopts = NULL;
+	int ret = 1, level = LOG_LVL_INFO;
+
+	memset(&conf, 0, sizeof(conf));
+	memset(&opts, 0, sizeof(opts));
+	memset(&fs, 0, sizeof(fs));
+	if (fuse_opt_parse(&args, &conf, pfs_opts, pfs_opt_proc) == -1) {
+		ret = EXIT_USAGE;
+		goto out_args;
+	}
+	if (fuse_parse_cmdline(&args, &opts) != 0) {
+		ret = EXIT_USAGE;
+		goto out_args;
+	}
+	if (opts.show_help) {
+		usage(argv[0]);
+		fuse_cmdline_help();
+		fuse_lowlevel_help();
+		ret = 0;
+		goto out_opts;
+	}
+	if (opts.show_version) {
+		printf("postfs version %s\n", POSTFS_VERSION);
+		fuse_lowlevel_version();
+		ret = 0;
+		goto out_opts;
+	}
+	if (!conf.source || !opts.mountpoint) {
+		fprintf(stderr, "usage: %s [options] SOURCE MOUNTPOINT (see --help)\n", argv[0]);
+		ret = EXIT_USAGE;
+		goto out_opts;
+	}
+	if (conf.log_level && (level = log_level_parse(conf.log_level)) < 0) {
+		fprintf(stderr, "postfs: log_level=%s: use error, warning, info or debug\n",
+			conf.log_level);
+		ret = EXIT_USAGE;
+		goto out_opts;
+	}
+	if (dates_set_zone(conf.timezone)) {
+		fprintf(stderr, "postfs: timezone=%s: no such time zone\n", conf.timezone);
+		ret = EXIT_USAGE;
+		goto out_opts;
+	}
+	log_setup(!opts.foreground, (enum log_level)level);
+
+	site_opts_default(&so);
+	so.source = conf.source;
+	so.drafts = conf.drafts;
+	so.future = conf.future;
+	so.unsafe = conf.unsafe;
+	so.base_url = conf.base_url;
+	so.templates = conf.templates;
+	if (conf.title)
+		so.title = conf.title;
+	if (conf.taxonomies)
+		so.taxonomies = conf.taxonomies;
+	if (conf.cache_mib)
+		so.cache_bytes = (size_t)conf.cache_mib << 20;
+	if (conf.page_size)
+		so.page_size = conf.page_size;
+	if (conf.max_terms)
+		so.max_terms = conf.max_terms;
+	if (conf.max_file_mib)
+		so.max_file = (size_t)conf.max_file_mib << 20;
+	ret = site_open(&so, &fs.site, err, sizeof(err));
+	if (ret) {
+		fprintf(stderr, "postfs: %s\n", err);
+		ret = ret == -EINVAL ? EXIT_USAGE : 1;
+		goto out_opts;
+	}
+	ret = 1;
+	fs.timeout = conf.timeout > 0 ? conf.timeout : 86400.0;
+	fs.max_background = 64;
+
+	/* Read-only, and the kernel checks permissions against the modes we
+	 * give (0444 files, 0555 folders). */
+	if (asprintf(&mntopts, "-oro,default_permissions,noexec,nosuid,nodev,"
+		     "subtype=postfs,fsname=%s", conf.source) < 0)
+		goto out_site;
+	/* fsname is parsed as an option list: a comma in SOURCE must not
+	 * start another option */
+	for (char *p = strstr(mntopts, "fsname=") + 7; *p; p++)
+		if (*p == ',')
+			*p = '_';
+	if (fuse_opt_add_arg(&args, mntopts))
+		goto out_site;
+
+	se = fuse_session_new(&args, &pfs_ops, sizeof(pfs_ops), &fs);
+	if (!se)
+		goto out_site;
+	fs.se = se;
+	if (fuse_set_signal_handlers(se))
+		goto out_session;
+	if (fuse_session_mount(se, opts.mountpoint))
+		goto out_signals;
+	fuse_daemonize(opts.foreground);
+
+	if (opts.singlethread) {
+		ret = fuse_session_loop(se);
+	} else {
+		loop = fuse_loop_cfg_create();
+		if (!loop)
+			goto out_mount;
+		fuse_loop_cfg_set_clone_fd(loop, opts.clone_fd);
+		fuse_loop_cfg_set_idle_threads(loop, opts.max_idle_threads);
+		ret = fuse_session_loop_mt(se, loop);
+		fuse_loop_cfg_destroy(loop);
+	}
+	if (ret)
+		ret = 1;
+
+out_mount:
+	fuse_session_unmount(se);
+out_signals:
+	fuse_remove_signal_handlers(se);
+out_session:
+	fuse_session_destroy(se);
+out_site:
+	site_close(fs.site);
+	free(mntopts);
+out_opts:
+	free(opts.mountpoint);
+	conf_free(&conf);
+out_args:
+	fuse_opt_free_args(&args);
+	return ret;
+}

@@ -1,0 +1,258 @@
+#include "cache.h"
+
+#include <errno.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct centry {
+	uint64_t ino, ver;
+	size_t size;
+	struct blob *blob;             /* NULL when only the size is kept */
+	struct centry *hnext;          /* hash chain */
+	struct centry *prev, *next;    /* all entries, most recent first */
+	struct centry *bprev, *bnext;  /* entries with a blob, most recent first */
+};
+
+struct list { struct centry *head, *tail; };
+
+struct cache {
+	pthread_mutex_t lock;          /* protects everything below */
+	struct centry **buckets;
+	size_t nbuckets;               /* a power of two */
+	struct list all, blobs;
+	size_t bytes, max_bytes, nblobs, nentries, max_entries;
+	uint64_t hits, misses, evictions;
+};
+
+struct blob *blob_new(size_t len)
+{
+	struct blob *b;
+
+	if (len > SIZE_MAX - sizeof(*b) - 1)
+		return NULL;
+	b = malloc(sizeof(*b) + len + 1);
+	if (!b)
+		return NULL;
+	atomic_init(&b->refs, 1);
+	b->len = len;
+	b->mtime_ns = 0;
+	b->data[len] = '\0';
+	return b;
+}
+
+struct blob *blob_from(const void *data, size_t len, int64_t mtime_ns)
+{
+	struct blob *b = blob_new(len);
+
+	if (b) {
+		if (len)
+			memcpy(b->data, data, len);
+		b->mtime_ns = mtime_ns;
+	}
+	return b;
+}
+
+void blob_unref(struct blob *b)
+{
+	if (b && atomic_fetch_sub_explicit(&b->refs, 1, memory_order_acq_rel) == 1)
+		free(b);
+}
+
+struct cache *cache_new(size_t max_bytes, size_t max_entries)
+{
+	struct cache *c = calloc(1, sizeof(*c));
+
+	if (!c)
+		return NULL;
+	c->nbuckets = 1024;
+	while (c->nbuckets < max_entries / 2 && c->nbuckets < (1u << 22))
+		c->nbuckets *= 2;
+	c->buckets = calloc(c->nbuckets, sizeof(*c->buckets));
+	if (!c->buckets) {
+		free(c);
+		return NULL;
+	}
+	pthread_mutex_init(&c->lock, NULL);
+	c->max_bytes = max_bytes;
+	c->max_entries = max_entries ? max_entries : 1;
+	return c;
+}
+
+static size_t bucket(const struct cache *c, uint64_t ino)
+{
+	ino ^= ino >> 33;
+	ino *= 0xff51afd7ed558ccdULL;
+	ino ^= ino >> 33;
+	return (size_t)ino & (c->nbuckets - 1);
+}
+
+#define LINK(l, e, P, N) do {                          \
+	(e)->P = NULL; (e)->N = (l)->head;             \
+	if ((l)->head) (l)->head->P = (e); else (l)->tail = (e); \
+	(l)->head = (e);                               \
+} while (0)
+#define UNLINK(l, e, P, N) do {                        \
+	if ((e)->P) (e)->P->N = (e)->N; else (l)->head = (e)->N; \
+	if ((e)->N) (e)->N->P = (e)->P; else (l)->tail = (e)->P; \
+	(e)->P = (e)->N = NULL;                        \
+} while (0)
+
+static void drop_blob(struct cache *c, struct centry *e)
+{
+	if (!e->blob)
+		return;
+	UNLINK(&c->blobs, e, bprev, bnext);
+	c->bytes -= e->blob->len;
+	c->nblobs--;
+	blob_unref(e->blob);
+	e->blob = NULL;
+}
+
+static void drop_entry(struct cache *c, struct centry *e)
+{
+	struct centry **pp = &c->buckets[bucket(c, e->ino)];
+
+	while (*pp != e)
+		pp = &(*pp)->hnext;
+	*pp = e->hnext;
+	drop_blob(c, e);
+	UNLINK(&c->all, e, prev, next);
+	c->nentries--;
+	free(e);
+}
+
+static struct centry *find(struct cache *c, uint64_t ino)
+{
+	struct centry *e;
+
+	for (e = c->buckets[bucket(c, ino)]; e; e = e->hnext)
+		if (e->ino == ino)
+			return e;
+	return NULL;
+}
+
+/* The entry for (ino, ver), moved to the front; a stale one is dropped. */
+static struct centry *touch(struct cache *c, uint64_t ino, uint64_t ver)
+{
+	struct centry *e = find(c, ino);
+
+	if (!e)
+		return NULL;
+	if (e->ver != ver) {
+		drop_entry(c, e);
+		return NULL;
+	}
+	UNLINK(&c->all, e, prev, next);
+	LINK(&c->all, e, prev, next);
+	if (e->blob) {
+		UNLINK(&c->blobs, e, bprev, bnext);
+		LINK(&c->blobs, e, bprev, bnext);
+	}
+	return e;
+}
+
+struct blob *cache_get(struct cache *c, uint64_t ino, uint64_t ver)
+{
+	struct centry *e;
+	struct blob *b = NULL;
+
+	pthread_mutex_lock(&c->lock);
+	e = touch(c, ino, ver);
+	if (e && e->blob) {
+		b = blob_ref(e->blob);
+		c->hits++;
+	} else {
+		c->misses++;
+	}
+	pthread_mutex_unlock(&c->lock);
+	return b;
+}
+
+int cache_size(struct cache *c, uint64_t ino, uint64_t ver, size_t *size)
+{
+	struct centry *e;
+	int found = 0;
+
+	pthread_mutex_lock(&c->lock);
+	e = touch(c, ino, ver);
+	if (e) {
+		*size = e->size;
+		found = 1;
+	}
+	pthread_mutex_unlock(&c->lock);
+	return found;
+}
+
+void cache_put(struct cache *c, uint64_t ino, uint64_t ver, struct blob *b)
+{
+	struct centry *e;
+
+	pthread_mutex_lock(&c->lock);
+	e = find(c, ino);
+	if (e && e->ver != ver) {
+		drop_entry(c, e);
+		e = NULL;
+	}
+	if (!e) {
+		e = calloc(1, sizeof(*e));
+		if (!e)
+			goto out;
+		e->ino = ino;
+		e->ver = ver;
+		e->hnext = c->buckets[bucket(c, ino)];
+		c->buckets[bucket(c, ino)] = e;
+		LINK(&c->all, e, prev, next);
+		c->nentries++;
+	}
+	e->size = b->len;
+	if (!e->blob && b->len <= c->max_bytes / 4) {
+		e->blob = blob_ref(b);
+		LINK(&c->blobs, e, bprev, bnext);
+		c->bytes += b->len;
+		c->nblobs++;
+	}
+	while (c->bytes > c->max_bytes && c->blobs.tail) {
+		drop_blob(c, c->blobs.tail);
+		c->evictions++;
+	}
+	while (c->nentries > c->max_entries && c->all.tail != e)
+		drop_entry(c, c->all.tail);
+out:
+	pthread_mutex_unlock(&c->lock);
+}
+
+void cache_drop(struct cache *c, uint64_t ino)
+{
+	struct centry *e;
+
+	pthread_mutex_lock(&c->lock);
+	e = find(c, ino);
+	if (e)
+		drop_entry(c, e);
+	pthread_mutex_unlock(&c->lock);
+}
+
+void cache_get_stats(struct cache *c, struct cache_stats *o)
+{
+	pthread_mutex_lock(&c->lock);
+	o->hits = c->hits;
+	o->misses = c->misses;
+	o->evictions = c->evictions;
+	o->bytes = c->bytes;
+	o->max_bytes = c->max_bytes;
+	o->blobs = c->nblobs;
+	o->entries = c->nentries;
+	pthread_mutex_unlock(&c->lock);
+}
+
+void cache_free(struct cache *c)
+{
+	if (!c)
+		return;
+	while (c->all.head)
+		drop_entry(c, c->all.head);
+	free(c->buckets);
+	pthread_mutex_destroy(&c->lock);
+	free(c);
+}

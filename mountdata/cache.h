@@ -1,0 +1,64 @@
+/* cache.h — rendered bytes kept in memory under a bound, and the sizes
+ * of renderings no longer kept.
+ *
+ * Entries are keyed by (inode, version): a node's version changes
+ * whenever anything its bytes are made from changes, so a stale entry is
+ * never served; it is dropped when looked up with a newer version or
+ * when the bound pushes it out (least recently used first).  The size of
+ * a rendering outlives its bytes (a small record), so `stat` after
+ * eviction still needs no rendering.
+ *
+ * Thread-safe: one mutex inside, a leaf lock (nothing is called while it
+ * is held).
+ */
+#ifndef POSTFS_CACHE_H
+#define POSTFS_CACHE_H
+
+#include <stdatomic.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* One rendering: immutable bytes shared by reference count between the
+ * cache and every open file that reads them. */
+struct blob {
+	atomic_uint refs;
+	size_t len;
+	int64_t mtime_ns;  /* the mtime the bytes were made with */
+	char data[];       /* len bytes, then a NUL */
+};
+
+/* A new blob of len bytes (refs = 1), uninitialised; NULL on ENOMEM. */
+struct blob *blob_new(size_t len);
+/* A blob holding a copy of data[0..len). */
+struct blob *blob_from(const void *data, size_t len, int64_t mtime_ns);
+static inline struct blob *blob_ref(struct blob *b)
+{
+	atomic_fetch_add_explicit(&b->refs, 1, memory_order_relaxed);
+	return b;
+}
+void blob_unref(struct blob *b);
+
+struct cache_stats {
+	uint64_t hits, misses, evictions;
+	size_t bytes, max_bytes, blobs, entries;
+};
+
+struct cache;
+
+/* A cache holding at most max_bytes of blobs and max_entries records.
+ * NULL on ENOMEM. */
+struct cache *cache_new(size_t max_bytes, size_t max_entries);
+void cache_free(struct cache *c);
+/* The blob for (ino, ver) with a reference for the caller, or NULL. */
+struct blob *cache_get(struct cache *c, uint64_t ino, uint64_t ver);
+/* 1 and *size when the size of (ino, ver) is known, else 0. */
+int cache_size(struct cache *c, uint64_t ino, uint64_t ver, size_t *size);
+/* Keep b (the cache takes its own reference) as the rendering of
+ * (ino, ver), replacing any older one.  A blob larger than a quarter of
+ * the bound is not kept, only its size. */
+void cache_put(struct cache *c, uint64_t ino, uint64_t ver, struct blob *b);
+/* Forget everything about ino. */
+void cache_drop(struct cache *c, uint64_t ino);
+void cache_get_stats(struct cache *c, struct cache_stats *out);
+
+#endif

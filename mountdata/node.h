@@ -1,0 +1,70 @@
+/* node.h — the nodes of the virtual tree and their inode numbers.
+ *
+ * A node's inode number encodes what the node is (its kind, the listing
+ * context it lies in, the post or term it shows), so it is the same for
+ * the life of the mount without a table: the daemon keeps nothing per
+ * inode the kernel holds, lookups and forgets need no bookkeeping, and
+ * memory grows with the posts, not with the paths of the tree.  Posts,
+ * terms and resources get ids that are never reused during a mount.
+ *
+ * 64-bit layout, high to low:
+ *   class:4 | payload:60
+ *   class NC_ROOT      ino 1 (FUSE's root)
+ *   class NC_DIR       ctx:31
+ *   class NC_LISTFILE  ctx:31 | file:4 | page:20
+ *   class NC_POSTFILE  ctx:31 | ext:2 | post:24
+ *   class NC_RES       post:24 | res:32          (a resource file or folder)
+ * with ctx = ctype:3 | payload:28:
+ *   CTX_ROOT, CTX_POSTS, CTX_META   no payload
+ *   CTX_TAX                         tax:4
+ *   CTX_TERM                        tax:4 | term:24
+ *   CTX_DATE                        level:2 | year:14 | month:4 | day:5
+ */
+#ifndef POSTFS_NODE_H
+#define POSTFS_NODE_H
+
+#include <stdint.h>
+
+enum node_class { NC_NONE, NC_ROOT, NC_DIR, NC_LISTFILE, NC_POSTFILE, NC_RES };
+enum ctx_type { CTX_ROOT, CTX_POSTS, CTX_TAX, CTX_TERM, CTX_DATE, CTX_META };
+/* Generated files of a listing context. */
+enum list_file {
+	LF_INDEX_HTML, /* index.html, or index-N.html for page N > 1 */
+	LF_INDEX_JSON,
+	LF_FEED,       /* feed.xml (root and terms) */
+	LF_SITEMAP,    /* sitemap.xml (root) */
+	LF_STYLE,      /* style.css (root) */
+	LF_STATUS,     /* .postfs/status.json */
+};
+enum post_ext { PE_HTML, PE_JSON, PE_MD };
+
+struct ctx {
+	uint8_t type;   /* enum ctx_type */
+	uint8_t tax;    /* CTX_TAX, CTX_TERM */
+	uint8_t level;  /* CTX_DATE: 0 by-date/, 1 year, 2 month, 3 day */
+	uint8_t month, day;
+	uint16_t year;
+	uint32_t term;  /* CTX_TERM */
+};
+
+struct node {
+	uint8_t cls;    /* enum node_class */
+	uint8_t file;   /* NC_LISTFILE: enum list_file */
+	uint8_t ext;    /* NC_POSTFILE: enum post_ext */
+	uint32_t page;  /* NC_LISTFILE LF_INDEX_HTML: page, from 1 */
+	uint32_t post;  /* NC_POSTFILE, NC_RES: post id */
+	uint32_t res;   /* NC_RES: resource id */
+	struct ctx ctx; /* NC_DIR, NC_LISTFILE, NC_POSTFILE */
+};
+
+#define NODE_MAX_POST  ((1u << 24) - 1)
+#define NODE_MAX_TERM  ((1u << 24) - 1)
+#define NODE_MAX_PAGE  ((1u << 20) - 1)
+#define NODE_MAX_YEAR  9999
+
+/* The inode number of a node (never 0; the root is 1). */
+uint64_t node_ino(const struct node *n);
+/* Decode an inode number; returns 0, or -ENOENT for a number no node has. */
+int node_decode(uint64_t ino, struct node *n);
+
+#endif

@@ -1,0 +1,168 @@
+/* site_impl.h — the model's data, shared by the files of mountdata/
+ * that build it (site.c), walk it (tree.c) and render it (view.c).
+ *
+ * Locking: struct site.lock (a rwlock) protects every field marked
+ * "protected by lock" and everything reachable from them (slots, terms,
+ * date buckets, vectors, maps).  Request handlers take it for reading;
+ * the updater takes it for writing to apply a change, never while doing
+ * I/O.  Post records are immutable and reference-counted: a reader that
+ * needs one after dropping the lock takes a reference first.
+ * Lock order: site.lock, then the cache's own mutex (cache.h), then
+ * site.stat_lock.  Nothing is called with a lock held that could take
+ * one earlier in that order.
+ */
+#ifndef POSTFS_SITE_IMPL_H
+#define POSTFS_SITE_IMPL_H
+
+#include <pthread.h>
+#include <stdint.h>
+
+#include "cache.h"
+#include "hmap.h"
+#include "node.h"
+#include "post.h"
+#include "site.h"
+#include "theme.h"
+
+/* A generated listing's mtime and version.  The version changes
+ * whenever its bytes can have changed; the mtime is the newest of its
+ * members' times and the times members left it (the design's rule). */
+struct listing {
+	int64_t mtime_ns;
+	uint64_t ver;
+};
+
+/* A vector of slots kept newest first (see slot_cmp). */
+struct pvec {
+	struct slot **v;
+	size_t n, cap;
+};
+
+/* One source path that is, or was, a post.  Slots are never freed while
+ * mounted, so a post's id (its index in site.slots) and its inodes stay
+ * the same for the life of the mount. */
+struct slot {
+	uint32_t id;
+	char *src;                   /* key of site.by_src */
+	struct post *post;           /* current record, NULL when gone */
+	char *load_err;              /* why the source could not be opened */
+	char *name;                  /* its name in posts/ while visible */
+	uint8_t visible;
+	int64_t sort_t;              /* the key it is filed under in the */
+	int32_t sort_ns;             /* vectors (its date when shown) */
+	uint64_t ver;                /* changes when post or name changes */
+	struct term **member_of[TAX_MAX]; /* the terms it is filed under */
+	unsigned nmember_of[TAX_MAX];
+	struct dayb *day;            /* the day it is filed under */
+};
+
+struct spelling {
+	char *text;
+	unsigned count;              /* visible posts writing it so */
+};
+
+struct term {
+	uint32_t id;
+	uint8_t tax;
+	char *key;                   /* lower-case name: key of tax.by_key */
+	char *name;                  /* its folder's name: key of tax.by_name
+	                                while it has members */
+	struct spelling *sp;
+	unsigned nsp;
+	struct pvec members;
+	struct listing l;
+};
+
+struct tax {
+	char *singular;              /* "tag" */
+	char *field;                 /* "tags" */
+	char *dirname;               /* "by-tag" */
+	struct hmap by_key;          /* every term ever seen, by key */
+	struct hmap by_name;         /* terms with members, by folder name */
+	struct term **terms;         /* by id */
+	uint32_t nterms;
+	struct listing l;            /* by-tag/ itself: terms and counts */
+};
+
+struct dayb {
+	uint16_t y;
+	uint8_t m, d;
+	struct pvec members;
+	struct listing l;
+};
+
+struct monthb {
+	size_t count;
+	struct dayb *days[32];       /* [1..31] */
+	struct listing l;
+};
+
+struct yearb {
+	uint16_t y;
+	size_t count;
+	struct monthb *months[13];   /* [1..12] */
+	struct listing l;
+};
+
+struct site {
+	struct site_opts o;          /* strings owned (copied) */
+	struct post_cfg cfg;
+	int srcfd;                   /* SOURCE, opened as a folder */
+	char *srcreal;               /* its real path */
+	struct cache *cache;
+
+	pthread_rwlock_t lock;
+	/* protected by lock: */
+	struct theme *theme;
+	uint64_t theme_ver;          /* changes when the theme is reloaded */
+	struct slot **slots;         /* by id */
+	uint32_t nslots, capslots;
+	struct hmap by_src;          /* source path -> slot */
+	struct hmap by_name;         /* name in posts/ -> visible slot */
+	struct pvec all;             /* visible posts, newest first */
+	struct tax tax[TAX_MAX];
+	unsigned ntax;
+	struct yearb *years[NODE_MAX_YEAR + 1];
+	size_t nyears;
+	struct listing l_all;        /* anything: root, feed, sitemap */
+	struct listing l_posts;      /* posts/ */
+	struct listing l_dates;      /* by-date/ */
+	uint64_t clock;              /* source of versions */
+	char **scan_errs;            /* "path: reason" of what could not be scanned */
+	size_t nscan_errs;
+	uint64_t src_bytes;
+	int64_t started_ns;
+
+	pthread_mutex_t stat_lock;
+	/* protected by stat_lock: */
+	struct blob *status;         /* the last status.json rendered */
+};
+
+/* site.c */
+struct slot *site_slot(struct site *s, uint32_t id);
+int slot_cmp(const struct slot *a, const struct slot *b);
+uint64_t site_tick(struct site *s);
+int64_t now_ns(void);
+
+/* tree.c: the context a term/date node names, or NULL when it has no
+ * visible post now (caller holds lock). */
+struct term *ctx_term(struct site *s, const struct ctx *c);
+struct dayb *ctx_day(struct site *s, const struct ctx *c);
+struct monthb *ctx_month(struct site *s, const struct ctx *c);
+struct yearb *ctx_year(struct site *s, const struct ctx *c);
+struct listing *ctx_listing(struct site *s, const struct ctx *c);
+
+/* tree.c: 1 when a listing context has a feed.xml. */
+int ctx_has_feed(const struct ctx *c);
+/* tree.c: number of listing pages for n posts (at least 1). */
+uint32_t list_pages(const struct site *s, size_t n);
+/* The posts a listing context holds, newest first, as up to two
+ * arrays... see tree.c: collect them into *out (caller frees *out). */
+int ctx_members(struct site *s, const struct ctx *c, struct slot ***out, size_t *n);
+
+/* view.c: render a file node.  Called with lock held for reading;
+ * drops it (always) before any I/O.  Returns 0 and a blob, or -errno. */
+int view_render(struct site *s, const struct node *n, uint64_t ver,
+		int64_t mtime_ns, struct blob **out);
+
+#endif

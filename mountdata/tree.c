@@ -1,0 +1,796 @@
+/* tree.c — the virtual tree: which names a folder holds, what node a
+ * name is, and the attributes of a node, all derived from the indexes
+ * under the read lock. */
+#include "site_impl.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "log.h"
+
+static uint64_t mix(uint64_t a, uint64_t b)
+{
+	a ^= b + 0x9e3779b97f4a7c15ULL + (a << 6) + (a >> 2);
+	a ^= a >> 31;
+	a *= 0xbf58476d1ce4e5b9ULL;
+	a ^= a >> 29;
+	return a | 1;
+}
+
+uint32_t list_pages(const struct site *s, size_t n)
+{
+	size_t p = (n + s->o.page_size - 1) / s->o.page_size;
+
+	if (p < 1)
+		p = 1;
+	return p > NODE_MAX_PAGE ? NODE_MAX_PAGE : (uint32_t)p;
+}
+
+struct term *ctx_term(struct site *s, const struct ctx *c)
+{
+	struct term *tm;
+
+	if (c->type != CTX_TERM || c->tax >= s->ntax || c->term >= s->tax[c->tax].nterms)
+		return NULL;
+	tm = s->tax[c->tax].terms[c->term];
+	return tm->members.n ? tm : NULL;
+}
+
+struct yearb *ctx_year(struct site *s, const struct ctx *c)
+{
+	struct yearb *yb;
+
+	if (c->type != CTX_DATE || c->level < 1 || c->year > NODE_MAX_YEAR)
+		return NULL;
+	yb = s->years[c->year];
+	return yb && yb->count ? yb : NULL;
+}
+
+struct monthb *ctx_month(struct site *s, const struct ctx *c)
+{
+	struct yearb *yb = ctx_year(s, c);
+	struct monthb *mb;
+
+	if (!yb || c->level < 2 || c->month < 1 || c->month > 12)
+		return NULL;
+	mb = yb->months[c->month];
+	return mb && mb->count ? mb : NULL;
+}
+
+struct dayb *ctx_day(struct site *s, const struct ctx *c)
+{
+	struct monthb *mb = ctx_month(s, c);
+	struct dayb *db;
+
+	if (!mb || c->level < 3 || c->day < 1 || c->day > 31)
+		return NULL;
+	db = mb->days[c->day];
+	return db && db->members.n ? db : NULL;
+}
+
+/* The listing of a context, or NULL when the context does not exist. */
+struct listing *ctx_listing(struct site *s, const struct ctx *c)
+{
+	struct term *tm;
+	struct yearb *yb;
+	struct monthb *mb;
+	struct dayb *db;
+
+	switch (c->type) {
+	case CTX_ROOT:
+		return &s->l_all;
+	case CTX_POSTS:
+		return &s->l_posts;
+	case CTX_META:
+		return &s->l_all;
+	case CTX_TAX:
+		return c->tax < s->ntax ? &s->tax[c->tax].l : NULL;
+	case CTX_TERM:
+		tm = ctx_term(s, c);
+		return tm ? &tm->l : NULL;
+	case CTX_DATE:
+		switch (c->level) {
+		case 0:
+			return &s->l_dates;
+		case 1:
+			yb = ctx_year(s, c);
+			return yb ? &yb->l : NULL;
+		case 2:
+			mb = ctx_month(s, c);
+			return mb ? &mb->l : NULL;
+		default:
+			db = ctx_day(s, c);
+			return db ? &db->l : NULL;
+		}
+	}
+	return NULL;
+}
+
+/* How many posts a listing context holds. */
+static size_t ctx_count(struct site *s, const struct ctx *c)
+{
+	struct term *tm;
+	struct yearb *yb;
+	struct monthb *mb;
+	struct dayb *db;
+
+	switch (c->type) {
+	case CTX_ROOT:
+	case CTX_POSTS:
+		return s->all.n;
+	case CTX_TERM:
+		tm = ctx_term(s, c);
+		return tm ? tm->members.n : 0;
+	case CTX_DATE:
+		if (c->level == 0)
+			return s->all.n;
+		if (c->level == 1)
+			return (yb = ctx_year(s, c)) ? yb->count : 0;
+		if (c->level == 2)
+			return (mb = ctx_month(s, c)) ? mb->count : 0;
+		return (db = ctx_day(s, c)) ? db->members.n : 0;
+	}
+	return 0;
+}
+
+int ctx_members(struct site *s, const struct ctx *c, struct slot ***out, size_t *n)
+{
+	size_t total = ctx_count(s, c), k = 0;
+	struct slot **v;
+	struct term *tm;
+	struct yearb *yb;
+	int m, d;
+
+	*out = NULL;
+	*n = 0;
+	v = malloc((total ? total : 1) * sizeof(*v));
+	if (!v)
+		return -ENOMEM;
+	if (c->type == CTX_ROOT || c->type == CTX_POSTS ||
+	    (c->type == CTX_DATE && c->level == 0)) {
+		memcpy(v, s->all.v, total * sizeof(*v));
+		k = total;
+	} else if (c->type == CTX_TERM && (tm = ctx_term(s, c))) {
+		memcpy(v, tm->members.v, total * sizeof(*v));
+		k = total;
+	} else if (c->type == CTX_DATE && (yb = ctx_year(s, c))) {
+		/* days newest first, each day's posts already newest first */
+		for (m = 12; m >= 1; m--) {
+			struct monthb *mb = yb->months[m];
+
+			if (!mb || (c->level >= 2 && m != c->month))
+				continue;
+			for (d = 31; d >= 1; d--) {
+				struct dayb *db = mb->days[d];
+
+				if (!db || (c->level >= 3 && d != c->day))
+					continue;
+				if (k + db->members.n > total)
+					break;
+				memcpy(v + k, db->members.v, db->members.n * sizeof(*v));
+				k += db->members.n;
+			}
+		}
+	}
+	*out = v;
+	*n = k;
+	return 0;
+}
+
+/* 1 when slot sl is shown in the listing folder of context c. */
+static int member_of(struct site *s, struct slot *sl, const struct ctx *c)
+{
+	unsigned i;
+
+	if (!sl || !sl->visible)
+		return 0;
+	switch (c->type) {
+	case CTX_POSTS:
+		return 1;
+	case CTX_TERM:
+		if (c->tax >= s->ntax)
+			return 0;
+		for (i = 0; i < sl->nmember_of[c->tax]; i++)
+			if (sl->member_of[c->tax][i]->id == c->term)
+				return 1;
+		return 0;
+	case CTX_DATE:
+		return c->level == 3 && sl->day && sl->day->y == c->year &&
+		       sl->day->m == c->month && sl->day->d == c->day;
+	}
+	return 0;
+}
+
+/* Which generated files a listing context has besides index.html,
+ * index-N.html and index.json. */
+int ctx_has_feed(const struct ctx *c)
+{
+	return c->type == CTX_ROOT || c->type == CTX_TERM;
+}
+
+/* 1 when the context's listing pages go over posts (and so paginate). */
+static int ctx_paginates(const struct ctx *c)
+{
+	return c->type == CTX_POSTS || c->type == CTX_TERM ||
+	       (c->type == CTX_DATE && c->level > 0);
+}
+
+/* 0 when node n exists now, else -ENOENT.  Caller holds the lock. */
+static int node_exists(struct site *s, const struct node *n)
+{
+	switch (n->cls) {
+	case NC_ROOT:
+		return 0;
+	case NC_DIR:
+		if (n->ctx.type == CTX_ROOT)
+			return -ENOENT;
+		return ctx_listing(s, &n->ctx) ? 0 : -ENOENT;
+	case NC_LISTFILE:
+		if (!ctx_listing(s, &n->ctx))
+			return -ENOENT;
+		switch (n->file) {
+		case LF_INDEX_HTML:
+			if (n->page < 1)
+				return -ENOENT;
+			if (n->page == 1)
+				return n->ctx.type == CTX_META ? -ENOENT : 0;
+			return ctx_paginates(&n->ctx) &&
+			       n->page <= list_pages(s, ctx_count(s, &n->ctx)) ? 0 : -ENOENT;
+		case LF_INDEX_JSON:
+			return n->page == 0 && n->ctx.type != CTX_META ? 0 : -ENOENT;
+		case LF_FEED:
+			return n->page == 0 && ctx_has_feed(&n->ctx) ? 0 : -ENOENT;
+		case LF_SITEMAP:
+		case LF_STYLE:
+			return n->page == 0 && n->ctx.type == CTX_ROOT ? 0 : -ENOENT;
+		case LF_STATUS:
+			return n->page == 0 && n->ctx.type == CTX_META ? 0 : -ENOENT;
+		}
+		return -ENOENT;
+	case NC_POSTFILE:
+		if (n->ext > PE_MD || (n->ext == PE_MD && n->ctx.type != CTX_POSTS))
+			return -ENOENT;
+		return member_of(s, site_slot(s, n->post), &n->ctx) ? 0 : -ENOENT;
+	}
+	return -ENOENT;
+}
+
+/* The version of a file node's bytes and its mtime.  Caller holds the
+ * lock and has checked the node exists. */
+static void file_version(struct site *s, const struct node *n, uint64_t *ver,
+			 int64_t *mtime, int *templated)
+{
+	int64_t tm = theme_mtime_ns(s->theme);
+	struct slot *sl;
+	struct listing *l;
+
+	*templated = 0;
+	if (n->cls == NC_POSTFILE) {
+		sl = site_slot(s, n->post);
+		*ver = mix(sl->ver, n->ext);
+		*mtime = post_mtime_ns(sl->post);
+		if (n->ext == PE_HTML) {
+			*templated = 1;
+			*ver = mix(*ver, s->theme_ver);
+		}
+	} else if (n->file == LF_STYLE) {
+		*ver = mix(s->theme_ver, 7);
+		*mtime = tm;
+		return;
+	} else {
+		l = ctx_listing(s, &n->ctx);
+		*ver = mix(mix(l->ver, n->file), n->page);
+		*mtime = l->mtime_ns;
+		if (n->file != LF_INDEX_JSON) {
+			*templated = 1;
+			*ver = mix(*ver, s->theme_ver);
+		}
+	}
+	if (*templated && tm > *mtime)
+		*mtime = tm;
+}
+
+static uint32_t dir_nlink(struct site *s, const struct node *n)
+{
+	struct yearb *yb;
+	struct monthb *mb;
+	uint32_t k = 2;
+	int i;
+
+	if (n->cls == NC_ROOT)
+		return 2 + 3 + s->ntax; /* posts, by-date, .postfs, by-* */
+	switch (n->ctx.type) {
+	case CTX_TAX:
+		return 2 + (uint32_t)s->tax[n->ctx.tax].by_name.len;
+	case CTX_DATE:
+		if (n->ctx.level == 0)
+			return 2 + (uint32_t)s->nyears;
+		if (n->ctx.level == 1 && (yb = ctx_year(s, &n->ctx))) {
+			for (i = 1; i <= 12; i++)
+				k += yb->months[i] && yb->months[i]->count;
+		} else if (n->ctx.level == 2 && (mb = ctx_month(s, &n->ctx))) {
+			for (i = 1; i <= 31; i++)
+				k += mb->days[i] && mb->days[i]->members.n;
+		}
+		return k;
+	}
+	return 2;
+}
+
+/* Fill the attributes of an existing node.  Called with the lock held
+ * for reading; returns with it released (a file may need rendering,
+ * which must not happen under the lock). */
+static int attr_unlock(struct site *s, const struct node *n, struct node_attr *a)
+{
+	uint64_t ver;
+	int64_t mtime;
+	int templated, ret;
+	size_t size;
+	struct blob *b;
+	struct listing *l;
+
+	memset(a, 0, sizeof(*a));
+	a->ino = node_ino(n);
+	if (n->cls == NC_ROOT || n->cls == NC_DIR) {
+		l = n->cls == NC_ROOT ? &s->l_all : ctx_listing(s, &n->ctx);
+		a->mode = S_IFDIR | 0555;
+		a->nlink = dir_nlink(s, n);
+		a->mtime_ns = l->mtime_ns;
+		pthread_rwlock_unlock(&s->lock);
+		return 0;
+	}
+	a->mode = S_IFREG | 0444;
+	a->nlink = 1;
+	if (n->cls == NC_LISTFILE && n->file == LF_STATUS) {
+		a->is_volatile = 1;
+		/* rendered fresh (at most once a second) by view.c */
+		ret = view_render(s, n, 0, 0, &b);
+		if (ret)
+			return ret;
+		a->size = b->len;
+		a->mtime_ns = b->mtime_ns;
+		blob_unref(b);
+		return 0;
+	}
+	file_version(s, n, &ver, &mtime, &templated);
+	a->mtime_ns = mtime;
+	if (cache_size(s->cache, a->ino, ver, &size)) {
+		pthread_rwlock_unlock(&s->lock);
+		a->size = size;
+		return 0;
+	}
+	ret = view_render(s, n, ver, mtime, &b); /* unlocks */
+	if (ret)
+		return ret;
+	a->size = b->len;
+	blob_unref(b);
+	return 0;
+}
+
+int site_getattr(struct site *s, uint64_t ino, struct node_attr *out)
+{
+	struct node n;
+	int ret;
+
+	if (node_decode(ino, &n))
+		return -ENOENT;
+	pthread_rwlock_rdlock(&s->lock);
+	ret = node_exists(s, &n);
+	if (ret) {
+		pthread_rwlock_unlock(&s->lock);
+		return ret;
+	}
+	return attr_unlock(s, &n, out);
+}
+
+/* Split "NAME.ext" into the post it names (in posts/ by name) and ext. */
+static struct slot *post_by_file(struct site *s, const char *name, uint8_t *ext)
+{
+	static const char *const exts[] = { ".html", ".json", ".md" };
+	size_t n = strlen(name), el;
+	int i;
+
+	for (i = 0; i < 3; i++) {
+		el = strlen(exts[i]);
+		if (n > el && !strcmp(name + n - el, exts[i])) {
+			*ext = (uint8_t)i;
+			return hmap_get(&s->by_name, name, n - el);
+		}
+	}
+	return NULL;
+}
+
+static int parse_uint(const char *s, size_t len, unsigned *out)
+{
+	unsigned v = 0;
+	size_t i;
+
+	if (!len || len > 7 || (s[0] == '0' && len > 1 && len != 2))
+		return -1;
+	for (i = 0; i < len; i++) {
+		if (s[i] < '0' || s[i] > '9')
+			return -1;
+		v = v * 10 + (unsigned)(s[i] - '0');
+	}
+	*out = v;
+	return 0;
+}
+
+/* Resolve name in folder node dir into *n.  Caller holds the lock. */
+static int resolve(struct site *s, const struct node *dir, const char *name, struct node *n)
+{
+	struct ctx c;
+	unsigned i, v;
+	size_t len = strlen(name);
+
+	memset(n, 0, sizeof(*n));
+	if (dir->cls == NC_ROOT) {
+		memset(&c, 0, sizeof(c));
+		c.type = CTX_ROOT;
+	} else if (dir->cls == NC_DIR) {
+		c = dir->ctx;
+	} else {
+		return -ENOTDIR;
+	}
+	n->ctx = c;
+	/* the generated files of a listing folder */
+	n->cls = NC_LISTFILE;
+	if (!strcmp(name, "index.html")) {
+		n->file = LF_INDEX_HTML;
+		n->page = 1;
+		return node_exists(s, n);
+	}
+	if (!strncmp(name, "index-", 6) && len > 11 && !strcmp(name + len - 5, ".html") &&
+	    !parse_uint(name + 6, len - 11, &v) && name[6] != '0' && v >= 2) {
+		n->file = LF_INDEX_HTML;
+		n->page = v;
+		return node_exists(s, n);
+	}
+	if (!strcmp(name, "index.json"))
+		return n->file = LF_INDEX_JSON, node_exists(s, n);
+	if (!strcmp(name, "feed.xml"))
+		return n->file = LF_FEED, node_exists(s, n);
+	if (c.type == CTX_ROOT && !strcmp(name, "sitemap.xml"))
+		return n->file = LF_SITEMAP, 0;
+	if (c.type == CTX_ROOT && !strcmp(name, "style.css"))
+		return n->file = LF_STYLE, 0;
+	if (c.type == CTX_META && !strcmp(name, "status.json"))
+		return n->file = LF_STATUS, 0;
+
+	/* sub-folders */
+	n->cls = NC_DIR;
+	memset(&n->ctx, 0, sizeof(n->ctx));
+	switch (c.type) {
+	case CTX_ROOT:
+		if (!strcmp(name, "posts"))
+			return n->ctx.type = CTX_POSTS, 0;
+		if (!strcmp(name, "by-date"))
+			return n->ctx.type = CTX_DATE, 0;
+		if (!strcmp(name, ".postfs"))
+			return n->ctx.type = CTX_META, 0;
+		for (i = 0; i < s->ntax; i++) {
+			if (!strcmp(name, s->tax[i].dirname)) {
+				n->ctx.type = CTX_TAX;
+				n->ctx.tax = (uint8_t)i;
+				return 0;
+			}
+		}
+		return -ENOENT;
+	case CTX_TAX: {
+		struct term *tm = hmap_get(&s->tax[c.tax].by_name, name, len);
+
+		if (!tm)
+			return -ENOENT;
+		n->ctx.type = CTX_TERM;
+		n->ctx.tax = c.tax;
+		n->ctx.term = tm->id;
+		return 0;
+	}
+	case CTX_DATE:
+		if (c.level < 3 && len == (c.level == 0 ? 4u : 2u) &&
+		    !parse_uint(name, len, &v)) {
+			n->ctx = c;
+			n->ctx.level++;
+			if (c.level == 0)
+				n->ctx.year = (uint16_t)v;
+			else if (c.level == 1)
+				n->ctx.month = (uint8_t)(v > 15 ? 0 : v);
+			else
+				n->ctx.day = (uint8_t)(v > 31 ? 0 : v);
+			return ctx_listing(s, &n->ctx) ? 0 : -ENOENT;
+		}
+		break;
+	}
+
+	/* a post's files */
+	if (c.type == CTX_POSTS || c.type == CTX_TERM || (c.type == CTX_DATE && c.level == 3)) {
+		struct slot *sl = post_by_file(s, name, &n->ext);
+
+		if (!sl)
+			return -ENOENT;
+		n->cls = NC_POSTFILE;
+		n->ctx = c;
+		n->post = sl->id;
+		return node_exists(s, n);
+	}
+	return -ENOENT;
+}
+
+int site_lookup(struct site *s, uint64_t parent, const char *name, struct node_attr *out)
+{
+	struct node dir, n;
+	int ret;
+
+	if (node_decode(parent, &dir))
+		return -ENOENT;
+	pthread_rwlock_rdlock(&s->lock);
+	ret = node_exists(s, &dir);
+	if (!ret)
+		ret = resolve(s, &dir, name, &n);
+	if (ret) {
+		pthread_rwlock_unlock(&s->lock);
+		return ret;
+	}
+	return attr_unlock(s, &n, out);
+}
+
+/* ---- listing folders ------------------------------------------------------ */
+
+struct dirb {
+	struct site_dirent *e;
+	size_t n, cap;
+	struct buf names;
+	int oom;
+};
+
+static void dir_add(struct dirb *d, const char *name, const char *suffix,
+		    const struct node *n)
+{
+	struct site_dirent *e;
+
+	if (d->oom)
+		return;
+	if (d->n == d->cap) {
+		size_t cap = d->cap ? d->cap * 2 : 32;
+
+		e = realloc(d->e, cap * sizeof(*e));
+		if (!e) {
+			d->oom = 1;
+			return;
+		}
+		d->e = e;
+		d->cap = cap;
+	}
+	e = &d->e[d->n++];
+	/* names are offsets until the storage stops moving */
+	e->name = (const char *)(uintptr_t)d->names.len;
+	buf_adds(&d->names, name);
+	if (suffix)
+		buf_adds(&d->names, suffix);
+	buf_add(&d->names, "", 1);
+	e->ino = node_ino(n);
+	e->mode = n->cls == NC_DIR ? S_IFDIR : S_IFREG;
+}
+
+static void dir_listfile(struct dirb *d, const struct ctx *c, const char *name,
+			 uint8_t file, uint32_t page)
+{
+	struct node n = { .cls = NC_LISTFILE, .file = file, .page = page, .ctx = *c };
+
+	dir_add(d, name, NULL, &n);
+}
+
+static void dir_subdir(struct dirb *d, const char *name, const struct ctx *c)
+{
+	struct node n = { .cls = NC_DIR, .ctx = *c };
+
+	dir_add(d, name, NULL, &n);
+}
+
+static void dir_posts(struct site *s, struct dirb *d, const struct ctx *c)
+{
+	struct slot **v;
+	size_t n, i;
+	uint8_t ext;
+
+	if (ctx_members(s, c, &v, &n)) {
+		d->oom = 1;
+		return;
+	}
+	for (i = 0; i < n; i++) {
+		for (ext = PE_HTML; ext <= (c->type == CTX_POSTS ? PE_MD : PE_JSON); ext++) {
+			struct node pn = { .cls = NC_POSTFILE, .ext = ext, .post = v[i]->id, .ctx = *c };
+			static const char *const sfx[] = { ".html", ".json", ".md" };
+
+			dir_add(d, v[i]->name, sfx[ext], &pn);
+		}
+	}
+	free(v);
+}
+
+int site_opendir(struct site *s, uint64_t ino, struct site_dir **out)
+{
+	struct dirb d = { 0 };
+	struct node n;
+	struct ctx c, sub;
+	struct site_dir *sd;
+	char tmp[32];
+	uint32_t p, pages;
+	unsigned i, k;
+	int ret;
+
+	*out = NULL;
+	if (node_decode(ino, &n))
+		return -ENOENT;
+	if (n.cls != NC_ROOT && n.cls != NC_DIR)
+		return -ENOTDIR;
+	pthread_rwlock_rdlock(&s->lock);
+	ret = node_exists(s, &n);
+	if (ret)
+		goto out;
+	memset(&c, 0, sizeof(c));
+	if (n.cls == NC_DIR)
+		c = n.ctx;
+	if (c.type == CTX_META) {
+		dir_listfile(&d, &c, "status.json", LF_STATUS, 0);
+		goto done;
+	}
+	dir_listfile(&d, &c, "index.html", LF_INDEX_HTML, 1);
+	if (ctx_paginates(&c)) {
+		pages = list_pages(s, ctx_count(s, &c));
+		for (p = 2; p <= pages; p++) {
+			snprintf(tmp, sizeof(tmp), "index-%u.html", p);
+			dir_listfile(&d, &c, tmp, LF_INDEX_HTML, p);
+		}
+	}
+	dir_listfile(&d, &c, "index.json", LF_INDEX_JSON, 0);
+	if (ctx_has_feed(&c))
+		dir_listfile(&d, &c, "feed.xml", LF_FEED, 0);
+	switch (c.type) {
+	case CTX_ROOT:
+		dir_listfile(&d, &c, "sitemap.xml", LF_SITEMAP, 0);
+		dir_listfile(&d, &c, "style.css", LF_STYLE, 0);
+		memset(&sub, 0, sizeof(sub));
+		sub.type = CTX_POSTS;
+		dir_subdir(&d, "posts", &sub);
+		for (i = 0; i < s->ntax; i++) {
+			sub.type = CTX_TAX;
+			sub.tax = (uint8_t)i;
+			dir_subdir(&d, s->tax[i].dirname, &sub);
+		}
+		memset(&sub, 0, sizeof(sub));
+		sub.type = CTX_DATE;
+		dir_subdir(&d, "by-date", &sub);
+		sub.type = CTX_META;
+		dir_subdir(&d, ".postfs", &sub);
+		break;
+	case CTX_TAX: {
+		struct tax *x = &s->tax[c.tax];
+
+		for (k = 0; k < x->nterms; k++) {
+			if (!x->terms[k]->members.n)
+				continue;
+			memset(&sub, 0, sizeof(sub));
+			sub.type = CTX_TERM;
+			sub.tax = c.tax;
+			sub.term = k;
+			dir_subdir(&d, x->terms[k]->name, &sub);
+		}
+		break;
+	}
+	case CTX_DATE:
+		if (c.level == 0) {
+			for (k = 0; k <= NODE_MAX_YEAR; k++) {
+				if (!s->years[k] || !s->years[k]->count)
+					continue;
+				sub = c;
+				sub.level = 1;
+				sub.year = (uint16_t)k;
+				snprintf(tmp, sizeof(tmp), "%04u", k);
+				dir_subdir(&d, tmp, &sub);
+			}
+		} else if (c.level < 3) {
+			for (k = 1; k <= (c.level == 1 ? 12u : 31u); k++) {
+				sub = c;
+				sub.level = (uint8_t)(c.level + 1);
+				if (c.level == 1)
+					sub.month = (uint8_t)k;
+				else
+					sub.day = (uint8_t)k;
+				if (!ctx_listing(s, &sub))
+					continue;
+				snprintf(tmp, sizeof(tmp), "%02u", k);
+				dir_subdir(&d, tmp, &sub);
+			}
+		} else {
+			dir_posts(s, &d, &c);
+		}
+		break;
+	case CTX_POSTS:
+	case CTX_TERM:
+		dir_posts(s, &d, &c);
+		break;
+	}
+done:
+	if (d.oom || d.names.oom) {
+		ret = -ENOMEM;
+		goto out;
+	}
+	sd = calloc(1, sizeof(*sd));
+	if (!sd) {
+		ret = -ENOMEM;
+		goto out;
+	}
+	sd->n = d.n;
+	sd->e = d.e;
+	sd->names = buf_detach(&d.names, NULL);
+	for (i = 0; i < sd->n; i++)
+		sd->e[i].name = sd->names + (uintptr_t)sd->e[i].name;
+	d.e = NULL;
+	*out = sd;
+out:
+	pthread_rwlock_unlock(&s->lock);
+	free(d.e);
+	buf_free(&d.names);
+	return ret;
+}
+
+void site_dir_free(struct site_dir *d)
+{
+	if (!d)
+		return;
+	free(d->e);
+	free(d->names);
+	free(d);
+}
+
+int site_read_file(struct site *s, uint64_t ino, struct blob **out,
+		   int *is_volatile)
+{
+	struct node n;
+	uint64_t ver;
+	int64_t mtime;
+	int templated, ret;
+
+	*out = NULL;
+	*is_volatile = 0;
+	if (node_decode(ino, &n))
+		return -ENOENT;
+	if (n.cls == NC_ROOT || n.cls == NC_DIR)
+		return -EISDIR;
+	pthread_rwlock_rdlock(&s->lock);
+	ret = node_exists(s, &n);
+	if (ret) {
+		pthread_rwlock_unlock(&s->lock);
+		return ret;
+	}
+	if (n.cls == NC_LISTFILE && n.file == LF_STATUS) {
+		*is_volatile = 1;
+		return view_render(s, &n, 0, 0, out);
+	}
+	file_version(s, &n, &ver, &mtime, &templated);
+	*out = cache_get(s->cache, ino, ver);
+	if (*out) {
+		pthread_rwlock_unlock(&s->lock);
+		return 0;
+	}
+	return view_render(s, &n, ver, mtime, out);
+}
+
+void site_statfs(struct site *s, uint64_t *files, uint64_t *bytes)
+{
+	unsigned i;
+	uint64_t f;
+
+	pthread_rwlock_rdlock(&s->lock);
+	/* post pages in posts/ (3), in each term folder and day folder (2) */
+	f = s->all.n * 5;
+	for (i = 0; i < s->ntax; i++)
+		f += s->tax[i].by_name.len * 4;
+	*files = f + 16;
+	*bytes = s->src_bytes;
+	pthread_rwlock_unlock(&s->lock);
+}

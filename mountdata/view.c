@@ -1,0 +1,1222 @@
+/* view.c — what each generated file holds.  Under the read lock a file's
+ * view model is gathered (a JSON value tree of plain data, the same one
+ * its template gets); after the lock is dropped, sources are read and
+ * Markdown and templates rendered.  The bytes go to the cache. */
+#include "site_impl.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "log.h"
+#include "markdown.h"
+#include "names.h"
+#include "utf8.h"
+
+#include "config.h"
+
+/* ---- small JSON helpers ------------------------------------------------- */
+
+/* A JSON string of any bytes: invalid UTF-8 repaired. */
+static json_t *jstrn(const char *s, size_t n)
+{
+	json_t *j;
+	char *r;
+
+	if (!s)
+		return json_null();
+	if (utf8_valid(s, n))
+		return json_stringn(s, n);
+	r = utf8_dup(s, n);
+	j = r ? json_string(r) : NULL;
+	free(r);
+	return j;
+}
+
+static json_t *jstr(const char *s)
+{
+	return s ? jstrn(s, strlen(s)) : json_null();
+}
+
+static json_t *jbuf(struct buf *b)
+{
+	return jstrn(b->data ? b->data : "", b->len);
+}
+
+static void jset(json_t *o, const char *k, json_t *v)
+{
+	json_object_set_new(o, k, v);
+}
+
+static json_t *jdate(const struct pdate *d)
+{
+	struct buf b = BUF_INIT;
+	json_t *j;
+
+	if (!d->set)
+		return json_null();
+	pdate_format(&b, d);
+	j = jbuf(&b);
+	buf_free(&b);
+	return j;
+}
+
+static json_t *jday(const struct pdate *d)
+{
+	char tmp[32];
+
+	snprintf(tmp, sizeof(tmp), "%04d-%02d-%02d", d->y, d->mo, d->d);
+	return json_string(tmp);
+}
+
+/* ---- paths ---------------------------------------------------------------- */
+
+/* Append the path, relative to the mount's root, of context c's folder
+ * with a trailing '/' ("" for the root).  With url set, each component
+ * is percent-encoded for use in a link. */
+static void ctx_path(struct site *s, struct buf *b, const struct ctx *c, int url)
+{
+	char tmp[16];
+	const char *name;
+
+	switch (c->type) {
+	case CTX_POSTS:
+		buf_adds(b, "posts/");
+		return;
+	case CTX_META:
+		buf_adds(b, ".postfs/");
+		return;
+	case CTX_TAX:
+	case CTX_TERM:
+		buf_adds(b, s->tax[c->tax].dirname);
+		buf_addc(b, '/');
+		if (c->type == CTX_TERM) {
+			name = s->tax[c->tax].terms[c->term]->name;
+			if (!name)
+				name = "_";
+			if (url)
+				buf_add_urlpart(b, name, strlen(name), 0);
+			else
+				buf_adds(b, name);
+			buf_addc(b, '/');
+		}
+		return;
+	case CTX_DATE:
+		buf_adds(b, "by-date/");
+		if (c->level >= 1) {
+			snprintf(tmp, sizeof(tmp), "%04u/", c->year);
+			buf_adds(b, tmp);
+		}
+		if (c->level >= 2) {
+			snprintf(tmp, sizeof(tmp), "%02u/", c->month);
+			buf_adds(b, tmp);
+		}
+		if (c->level >= 3) {
+			snprintf(tmp, sizeof(tmp), "%02u/", c->day);
+			buf_adds(b, tmp);
+		}
+		return;
+	}
+}
+
+/* "../" once per folder level of context c: the way back to the root. */
+static void root_rel(struct buf *b, const struct ctx *c)
+{
+	int depth = 0, i;
+
+	switch (c->type) {
+	case CTX_POSTS:
+	case CTX_META:
+	case CTX_TAX:
+		depth = 1;
+		break;
+	case CTX_TERM:
+		depth = 2;
+		break;
+	case CTX_DATE:
+		depth = 1 + c->level;
+		break;
+	}
+	for (i = 0; i < depth; i++)
+		buf_adds(b, "../");
+	buf_add(b, "", 0);
+}
+
+/* A link from a page of context `from` to a path below the root. */
+static json_t *jlink(const char *root, const char *path)
+{
+	struct buf b = BUF_INIT;
+	json_t *j;
+
+	buf_adds(&b, root);
+	buf_adds(&b, path);
+	j = jbuf(&b);
+	buf_free(&b);
+	return j;
+}
+
+static void ctx_day_of(const struct slot *sl, struct ctx *c)
+{
+	memset(c, 0, sizeof(*c));
+	c->type = CTX_DATE;
+	c->level = 3;
+	c->year = sl->day->y;
+	c->month = sl->day->m;
+	c->day = sl->day->d;
+}
+
+/* ---- what a view model is made of ------------------------------------------ */
+
+/* Post references a rendering needs after the lock is dropped. */
+struct job {
+	struct post *post;           /* the post of a post page */
+	struct post **sum;           /* posts whose summary a listing shows */
+	json_t **sumdst;             /* where each summary goes */
+	size_t nsum;
+	json_t *view;
+	const char *tmpl;            /* template, or NULL for JSON output */
+	struct theme *theme;
+	int unsafe;
+	int kind;                    /* what to produce, see JK_* */
+};
+
+enum { JK_TEMPLATE, JK_JSON, JK_SOURCE, JK_STATIC, JK_POSTJSON };
+
+static json_t *site_common(struct site *s, const struct ctx *c, const char *root,
+			   const char *title)
+{
+	json_t *v = json_object(), *nav = json_object(), *tx = json_array(), *site = json_object();
+	unsigned i;
+
+	jset(site, "title", jstr(s->o.title));
+	if (s->o.base_url)
+		jset(site, "base_url", jstr(s->o.base_url));
+	jset(site, "version", json_string(POSTFS_VERSION));
+	jset(v, "site", site);
+	jset(v, "root", json_string(root));
+	jset(v, "title", jstr(title));
+	jset(v, "lang", json_string("en"));
+	jset(v, "style", jlink(root, "style.css"));
+	jset(nav, "home", jlink(root, "index.html"));
+	jset(nav, "posts", jlink(root, "posts/index.html"));
+	jset(nav, "archive", jlink(root, "by-date/index.html"));
+	for (i = 0; i < s->ntax; i++) {
+		json_t *t = json_object();
+		struct buf b = BUF_INIT;
+
+		buf_adds(&b, s->tax[i].dirname);
+		buf_adds(&b, "/index.html");
+		jset(t, "name", jstr(s->tax[i].field));
+		jset(t, "title", jstr(s->tax[i].field));
+		jset(t, "url", jlink(root, b.data));
+		jset(t, "current", json_boolean(c->type >= CTX_TAX && c->type <= CTX_TERM && c->tax == i));
+		json_array_append_new(tx, t);
+		buf_free(&b);
+	}
+	jset(nav, "taxonomies", tx);
+	jset(v, "nav", nav);
+	return v;
+}
+
+/* Breadcrumbs of context c, each {title, url}; the page itself last,
+ * without url. */
+static json_t *breadcrumbs(struct site *s, const struct ctx *c, const char *root,
+			   const char *leaf)
+{
+	json_t *a = json_array();
+	struct ctx up;
+	struct buf p = BUF_INIT;
+	char tmp[16];
+
+#define CRUMB(t, path) do {                                           \
+		json_t *o_ = json_object();                              \
+		jset(o_, "title", jstr(t));                              \
+		if (path) jset(o_, "url", jlink(root, path));            \
+		json_array_append_new(a, o_);                            \
+	} while (0)
+
+	CRUMB("Home", c->type == CTX_ROOT && !leaf ? NULL : "index.html");
+	switch (c->type) {
+	case CTX_POSTS:
+		CRUMB("Posts", leaf ? "posts/index.html" : NULL);
+		break;
+	case CTX_TAX:
+	case CTX_TERM:
+		buf_printf(&p, "%s/index.html", s->tax[c->tax].dirname);
+		CRUMB(s->tax[c->tax].field, c->type == CTX_TERM || leaf ? p.data : NULL);
+		if (c->type == CTX_TERM) {
+			buf_reset(&p);
+			ctx_path(s, &p, c, 1);
+			buf_adds(&p, "index.html");
+			CRUMB(s->tax[c->tax].terms[c->term]->name, leaf ? p.data : NULL);
+		}
+		break;
+	case CTX_DATE:
+		CRUMB("Archive", c->level || leaf ? "by-date/index.html" : NULL);
+		for (up = *c, up.level = 1; up.level <= c->level; up.level++) {
+			buf_reset(&p);
+			ctx_path(s, &p, &up, 1);
+			buf_adds(&p, "index.html");
+			if (up.level == 1)
+				snprintf(tmp, sizeof(tmp), "%04u", c->year);
+			else if (up.level == 2)
+				snprintf(tmp, sizeof(tmp), "%02u", c->month);
+			else
+				snprintf(tmp, sizeof(tmp), "%02u", c->day);
+			CRUMB(tmp, up.level < c->level || leaf ? p.data : NULL);
+		}
+		break;
+	case CTX_META:
+		CRUMB("Status", NULL);
+		break;
+	}
+	if (leaf)
+		CRUMB(leaf, NULL);
+#undef CRUMB
+	buf_free(&p);
+	return a;
+}
+
+/* The terms of a post: [{name, title, terms: [{name, folder, url|path}]}]. */
+static json_t *post_terms(struct site *s, struct slot *sl, const char *root, int as_json)
+{
+	json_t *a = json_array();
+	unsigned t, i;
+
+	for (t = 0; t < s->ntax; t++) {
+		json_t *o = json_object(), *terms = json_array();
+
+		for (i = 0; i < sl->nmember_of[t]; i++) {
+			struct term *tm = sl->member_of[t][i];
+			struct ctx c = { .type = CTX_TERM, .tax = (uint8_t)t, .term = tm->id };
+			struct buf p = BUF_INIT;
+			json_t *e = json_object();
+
+			ctx_path(s, &p, &c, !as_json);
+			if (!as_json)
+				buf_adds(&p, "index.html");
+			jset(e, "name", jstr(sl->post->terms[t][i]));
+			jset(e, "folder", jstr(tm->name));
+			if (as_json)
+				jset(e, "path", jbuf(&p));
+			else
+				jset(e, "url", jlink(root, p.data ? p.data : ""));
+			json_array_append_new(terms, e);
+			buf_free(&p);
+		}
+		jset(o, "name", jstr(s->tax[t].field));
+		jset(o, "title", jstr(s->tax[t].field));
+		jset(o, "terms", terms);
+		jset(o, "has_terms", json_boolean(sl->nmember_of[t] > 0));
+		json_array_append_new(a, o);
+	}
+	return a;
+}
+
+/* A post as a listing shows it. */
+static json_t *post_item(struct site *s, struct slot *sl, const struct ctx *c,
+			 const char *root, int as_json)
+{
+	struct post *p = sl->post;
+	json_t *o = json_object();
+	struct buf b = BUF_INIT;
+	unsigned t, i;
+
+	jset(o, "title", jstr(p->title));
+	jset(o, "name", jstr(sl->name));
+	jset(o, "date", jdate(&p->date));
+	jset(o, "day", jday(&p->date));
+	if (as_json) {
+		buf_adds(&b, "posts/");
+		buf_adds(&b, sl->name);
+		buf_adds(&b, ".html");
+		jset(o, "path", jbuf(&b));
+		buf_reset(&b);
+		buf_adds(&b, "posts/");
+		buf_adds(&b, sl->name);
+		buf_adds(&b, ".json");
+		jset(o, "json", jbuf(&b));
+		jset(o, "source", jstr(p->src));
+		for (t = 0; t < s->ntax; t++) {
+			json_t *a = json_array();
+
+			for (i = 0; i < p->nterms[t]; i++)
+				json_array_append_new(a, jstr(p->terms[t][i]));
+			jset(o, s->tax[t].field, a);
+		}
+		if (p->draft)
+			jset(o, "draft", json_true());
+		if (p->description)
+			jset(o, "description", jstr(p->description));
+	} else {
+		/* a listing folder that holds the post's pages links to its
+		 * own copy; others to the one in posts/ */
+		if (c->type == CTX_POSTS || c->type == CTX_TERM ||
+		    (c->type == CTX_DATE && c->level == 3)) {
+			buf_add_urlpart(&b, sl->name, strlen(sl->name), 0);
+			buf_adds(&b, ".html");
+			jset(o, "url", jbuf(&b));
+		} else {
+			buf_adds(&b, "posts/");
+			buf_add_urlpart(&b, sl->name, strlen(sl->name), 0);
+			buf_adds(&b, ".html");
+			jset(o, "url", jlink(root, b.data));
+		}
+		jset(o, "taxonomies", post_terms(s, sl, root, 0));
+		if (p->draft)
+			jset(o, "draft", json_true());
+	}
+	buf_free(&b);
+	return o;
+}
+
+static int job_want_summary(struct job *j, struct post *p, json_t *dst)
+{
+	struct post **ps;
+	json_t **ds;
+
+	ps = realloc(j->sum, (j->nsum + 1) * sizeof(*ps));
+	if (!ps)
+		return -ENOMEM;
+	j->sum = ps;
+	ds = realloc(j->sumdst, (j->nsum + 1) * sizeof(*ds));
+	if (!ds)
+		return -ENOMEM;
+	j->sumdst = ds;
+	ps[j->nsum] = post_ref(p);
+	ds[j->nsum++] = dst;
+	return 0;
+}
+
+/* A listing's title. */
+static void ctx_title(struct site *s, const struct ctx *c, struct buf *t)
+{
+	switch (c->type) {
+	case CTX_ROOT:
+		buf_adds(t, s->o.title);
+		break;
+	case CTX_POSTS:
+		buf_adds(t, "All posts");
+		break;
+	case CTX_TAX:
+		buf_adds(t, s->tax[c->tax].field);
+		break;
+	case CTX_TERM:
+		buf_printf(t, "%s: %s", s->tax[c->tax].singular,
+			   s->tax[c->tax].terms[c->term]->name);
+		break;
+	case CTX_DATE:
+		if (c->level == 0)
+			buf_adds(t, "Archive");
+		else if (c->level == 1)
+			buf_printf(t, "%04u", c->year);
+		else if (c->level == 2)
+			buf_printf(t, "%04u-%02u", c->year, c->month);
+		else
+			buf_printf(t, "%04u-%02u-%02u", c->year, c->month, c->day);
+		break;
+	case CTX_META:
+		buf_adds(t, "Status");
+		break;
+	}
+	buf_add(t, "", 0);
+}
+
+/* Sub-folders a listing shows: terms with counts, years, months, days. */
+static json_t *ctx_folders(struct site *s, const struct ctx *c, int as_json)
+{
+	json_t *a = json_array();
+	struct ctx sub;
+	struct buf p = BUF_INIT;
+	char tmp[16];
+	unsigned k, t;
+
+#define FOLDER(title, cnt, extra) do {                                  \
+		json_t *o_ = json_object();                                \
+		buf_reset(&p);                                             \
+		if (as_json) {                                             \
+			ctx_path(s, &p, &sub, 0);                          \
+			jset(o_, "path", jbuf(&p));                        \
+		} else {                                                   \
+			ctx_path(s, &p, &sub, 1);                          \
+			buf_adds(&p, "index.html");                        \
+			jset(o_, "url", jlink(root_s, p.data));            \
+		}                                                          \
+		jset(o_, "name", jstr(title));                             \
+		jset(o_, "count", json_integer((json_int_t)(cnt)));        \
+		extra;                                                     \
+		json_array_append_new(a, o_);                              \
+	} while (0)
+
+	struct buf rb = BUF_INIT;
+	const char *root_s;
+
+	root_rel(&rb, c);
+	root_s = rb.data ? rb.data : "";
+	if (c->type == CTX_TAX) {
+		struct tax *x = &s->tax[c->tax];
+		struct term **v = malloc((x->nterms ? x->nterms : 1) * sizeof(*v));
+		size_t n = 0, i;
+
+		if (!v)
+			goto out;
+		for (k = 0; k < x->nterms; k++)
+			if (x->terms[k]->members.n)
+				v[n++] = x->terms[k];
+		/* by folder name, so listings are stable */
+		for (i = 1; i < n; i++) {
+			struct term *cur = v[i];
+			size_t j = i;
+
+			while (j > 0 && strcmp(v[j - 1]->key, cur->key) > 0) {
+				v[j] = v[j - 1];
+				j--;
+			}
+			v[j] = cur;
+		}
+		for (i = 0; i < n; i++) {
+			memset(&sub, 0, sizeof(sub));
+			sub.type = CTX_TERM;
+			sub.tax = c->tax;
+			sub.term = v[i]->id;
+			FOLDER(v[i]->name, v[i]->members.n, {
+				json_t *sp = json_array();
+				for (t = 0; t < v[i]->nsp; t++)
+					json_array_append_new(sp, jstr(v[i]->sp[t].text));
+				jset(o_, "spellings", sp);
+			});
+		}
+		free(v);
+	} else if (c->type == CTX_DATE && c->level < 3) {
+		for (k = NODE_MAX_YEAR + 1; k-- > 0;) {
+			if (c->level == 0) {
+				if (!s->years[k] || !s->years[k]->count)
+					continue;
+				sub = *c;
+				sub.level = 1;
+				sub.year = (uint16_t)k;
+				snprintf(tmp, sizeof(tmp), "%04u", k);
+				FOLDER(tmp, s->years[k]->count, (void)0);
+				continue;
+			}
+			if (k > (c->level == 1 ? 12u : 31u) || k == 0)
+				continue;
+			sub = *c;
+			sub.level = (uint8_t)(c->level + 1);
+			if (c->level == 1)
+				sub.month = (uint8_t)k;
+			else
+				sub.day = (uint8_t)k;
+			if (!ctx_listing(s, &sub))
+				continue;
+			snprintf(tmp, sizeof(tmp), "%02u", k);
+			FOLDER(tmp, c->level == 1 ? ctx_month(s, &sub)->count
+						  : ctx_day(s, &sub)->members.n, (void)0);
+		}
+	} else if (c->type == CTX_ROOT) {
+		for (t = 0; t < s->ntax; t++) {
+			memset(&sub, 0, sizeof(sub));
+			sub.type = CTX_TAX;
+			sub.tax = (uint8_t)t;
+			FOLDER(s->tax[t].field, s->tax[t].by_name.len, (void)0);
+		}
+	}
+#undef FOLDER
+out:
+	buf_free(&rb);
+	buf_free(&p);
+	return a;
+}
+
+/* ---- view models ------------------------------------------------------------ */
+
+static int view_post(struct site *s, const struct node *n, struct job *j)
+{
+	struct slot *sl = site_slot(s, n->post);
+	struct post *p = sl->post;
+	struct buf rb = BUF_INIT, b = BUF_INIT;
+	json_t *v, *o;
+	const char *root;
+	unsigned i;
+
+	j->post = post_ref(p);
+	if (n->ext == PE_MD) {
+		j->kind = JK_SOURCE;
+		return 0;
+	}
+	root_rel(&rb, &n->ctx);
+	root = rb.data ? rb.data : "";
+	if (n->ext == PE_JSON) {
+		/* the post's JSON: everything known of it, and every field */
+		json_error_t je;
+		json_t *fm = json_loads(p->fm, 0, &je), *errs, *paths;
+
+		j->kind = JK_POSTJSON;
+		v = json_object();
+		jset(v, "title", jstr(p->title));
+		jset(v, "name", jstr(sl->name));
+		jset(v, "slug", jstr(p->slug));
+		jset(v, "date", jdate(&p->date));
+		if (p->publish.set && pdate_cmp(&p->publish, &p->date))
+			jset(v, "publishDate", jdate(&p->publish));
+		if (p->lastmod.set)
+			jset(v, "lastmod", jdate(&p->lastmod));
+		if (p->expiry.set)
+			jset(v, "expiryDate", jdate(&p->expiry));
+		jset(v, "draft", json_boolean(p->draft));
+		if (p->lang)
+			jset(v, "lang", jstr(p->lang));
+		if (p->description)
+			jset(v, "description", jstr(p->description));
+		for (i = 0; i < s->ntax; i++) {
+			json_t *a = json_array();
+			unsigned k;
+
+			for (k = 0; k < p->nterms[i]; k++)
+				json_array_append_new(a, jstr(p->terms[i][k]));
+			jset(v, s->tax[i].field, a);
+		}
+		jset(v, "taxonomies", post_terms(s, sl, root, 1));
+		jset(v, "source", jstr(p->src));
+		paths = json_object();
+		buf_printf(&b, "posts/%s.html", sl->name);
+		jset(paths, "html", jbuf(&b));
+		buf_reset(&b);
+		buf_printf(&b, "posts/%s.json", sl->name);
+		jset(paths, "json", jbuf(&b));
+		buf_reset(&b);
+		buf_printf(&b, "posts/%s.md", sl->name);
+		jset(paths, "source", jbuf(&b));
+		if (sl->day) {
+			struct ctx dc;
+
+			ctx_day_of(sl, &dc);
+			buf_reset(&b);
+			ctx_path(s, &b, &dc, 0);
+			buf_printf(&b, "%s.html", sl->name);
+			jset(paths, "by_date", jbuf(&b));
+		}
+		jset(v, "paths", paths);
+		errs = json_array();
+		for (i = 0; i < p->nerrs; i++) {
+			o = json_object();
+			jset(o, "line", json_integer(p->errs[i].line));
+			jset(o, "column", json_integer(p->errs[i].column));
+			jset(o, "message", jstr(p->errs[i].msg));
+			json_array_append_new(errs, o);
+		}
+		jset(v, "errors", errs);
+		jset(v, "front_matter", fm ? fm : json_object());
+		j->view = v;
+		goto out;
+	}
+	j->kind = JK_TEMPLATE;
+	j->tmpl = "post.html";
+	v = site_common(s, &n->ctx, root, p->title);
+	if (p->lang)
+		jset(v, "lang", jstr(p->lang));
+	jset(v, "breadcrumbs", breadcrumbs(s, &n->ctx, root, p->title));
+	if (s->o.base_url) {
+		buf_adds(&b, s->o.base_url);
+		if (b.len && b.data[b.len - 1] != '/')
+			buf_addc(&b, '/');
+		buf_adds(&b, "posts/");
+		buf_add_urlpart(&b, sl->name, strlen(sl->name), 1);
+		buf_adds(&b, ".html");
+		jset(v, "canonical", jbuf(&b));
+	}
+	o = json_object();
+	jset(o, "title", jstr(p->title));
+	jset(o, "date", jdate(&p->date));
+	jset(o, "day", jday(&p->date));
+	if (p->lastmod.set) {
+		jset(o, "lastmod", jdate(&p->lastmod));
+		jset(o, "lastmod_day", jday(&p->lastmod));
+	}
+	if (p->description)
+		jset(o, "description", jstr(p->description));
+	jset(o, "taxonomies", post_terms(s, sl, root, 0));
+	buf_reset(&b);
+	buf_adds(&b, "posts/");
+	buf_add_urlpart(&b, sl->name, strlen(sl->name), 0);
+	buf_adds(&b, ".md");
+	jset(o, "source_url", jlink(root, b.data));
+	buf_reset(&b);
+	buf_add_urlpart(&b, sl->name, strlen(sl->name), 0);
+	buf_adds(&b, ".json");
+	jset(o, "json_url", jbuf(&b));
+	jset(o, "draft", json_boolean(p->draft));
+	jset(v, "post", o);
+	j->view = v;
+out:
+	buf_free(&b);
+	buf_free(&rb);
+	return j->view ? 0 : -ENOMEM;
+}
+
+static int view_listing(struct site *s, const struct node *n, struct job *j)
+{
+	const struct ctx *c = &n->ctx;
+	struct buf rb = BUF_INIT, t = BUF_INIT, b = BUF_INIT;
+	struct slot **mem = NULL;
+	size_t nmem = 0, i, from = 0, to;
+	json_t *v, *posts, *lst;
+	const char *root;
+	int as_json = n->file == LF_INDEX_JSON, ret = -ENOMEM;
+	uint32_t pages = 1;
+
+	root_rel(&rb, c);
+	root = rb.data ? rb.data : "";
+	ctx_title(s, c, &t);
+	if (c->type != CTX_TAX && ctx_members(s, c, &mem, &nmem))
+		goto out;
+	if (as_json) {
+		j->kind = JK_JSON;
+		v = json_object();
+		jset(v, "title", jbuf(&t));
+		jset(v, "path", (buf_reset(&b), ctx_path(s, &b, c, 0), jbuf(&b)));
+		if (c->type == CTX_TERM) {
+			struct term *tm = ctx_term(s, c);
+			json_t *sp = json_array();
+			unsigned k;
+
+			for (k = 0; k < tm->nsp; k++)
+				json_array_append_new(sp, jstr(tm->sp[k].text));
+			jset(v, "term", jstr(tm->name));
+			jset(v, "spellings", sp);
+		}
+		if (c->type == CTX_TAX || c->type == CTX_DATE || c->type == CTX_ROOT)
+			jset(v, c->type == CTX_TAX ? "terms" : c->type == CTX_ROOT ? "sections" :
+				c->level == 0 ? "years" : c->level == 1 ? "months" : "days",
+			     ctx_folders(s, c, 1));
+		if (c->type != CTX_TAX)
+			jset(v, "count", json_integer((json_int_t)nmem));
+		posts = json_array();
+		/* the root's JSON holds the newest page; others every post */
+		to = c->type == CTX_ROOT && nmem > s->o.page_size ? s->o.page_size : nmem;
+		for (i = 0; i < to; i++)
+			json_array_append_new(posts, post_item(s, mem[i], c, root, 1));
+		if (c->type != CTX_TAX)
+			jset(v, "posts", posts);
+		else
+			json_decref(posts);
+		j->view = v;
+		ret = 0;
+		goto out;
+	}
+	j->kind = JK_TEMPLATE;
+	j->tmpl = c->type == CTX_ROOT ? "home.html" : "list.html";
+	v = site_common(s, c, root, t.data);
+	jset(v, "breadcrumbs", breadcrumbs(s, c, root, NULL));
+	if (ctx_has_feed(c)) {
+		buf_reset(&b);
+		buf_adds(&b, "feed.xml");
+		jset(v, "feed", jbuf(&b));
+	}
+	lst = json_object();
+	jset(lst, "title", jbuf(&t));
+	jset(lst, "count", json_integer((json_int_t)nmem));
+	jset(lst, "folders", ctx_folders(s, c, 0));
+	jset(lst, "has_folders", json_boolean(json_array_size(json_object_get(lst, "folders")) > 0));
+	if (c->type == CTX_ROOT) {
+		to = nmem < s->o.page_size ? nmem : s->o.page_size;
+	} else {
+		pages = list_pages(s, nmem);
+		from = (size_t)(n->page - 1) * s->o.page_size;
+		to = from + s->o.page_size < nmem ? from + s->o.page_size : nmem;
+	}
+	posts = json_array();
+	for (i = from; i < to; i++) {
+		json_t *it = post_item(s, mem[i], c, root, 0);
+
+		json_array_append_new(posts, it);
+		if (job_want_summary(j, mem[i]->post, it))
+			goto out_view;
+	}
+	jset(lst, "posts", posts);
+	jset(lst, "has_posts", json_boolean(to > from));
+	jset(lst, "page", json_integer(n->page));
+	jset(lst, "pages", json_integer(pages));
+	if (pages > 1) {
+		json_t *pl = json_array();
+		uint32_t k;
+
+		for (k = 1; k <= pages; k++) {
+			json_t *po = json_object();
+
+			buf_reset(&b);
+			if (k == 1)
+				buf_adds(&b, "index.html");
+			else
+				buf_printf(&b, "index-%u.html", k);
+			jset(po, "number", json_integer(k));
+			jset(po, "url", jbuf(&b));
+			jset(po, "current", json_boolean(k == n->page));
+			json_array_append_new(pl, po);
+			if (k == n->page - 1)
+				jset(lst, "prev", jbuf(&b));
+			if (k == n->page + 1)
+				jset(lst, "next", jbuf(&b));
+		}
+		jset(lst, "page_links", pl);
+	}
+	jset(v, "list", lst);
+	j->view = v;
+	ret = 0;
+	goto out;
+out_view:
+	json_decref(lst);
+	json_decref(v);
+out:
+	free(mem);
+	buf_free(&rb);
+	buf_free(&t);
+	buf_free(&b);
+	return ret;
+}
+
+/* An id for an Atom feed or entry: the absolute URL with base_url, else
+ * a name-based UUID URN from the thing's path, the same on every mount. */
+static json_t *atom_id(struct site *s, const char *path)
+{
+	unsigned long long a = name_hash(path, strlen(path));
+	unsigned long long b = name_hash(path, strlen(path)) * 0x9E3779B97F4A7C15ULL ^ 0x5bd1e995ULL;
+	char tmp[64];
+
+	if (s->o.base_url) {
+		struct buf u = BUF_INIT;
+		json_t *j;
+
+		buf_adds(&u, s->o.base_url);
+		if (u.len && u.data[u.len - 1] != '/')
+			buf_addc(&u, '/');
+		buf_adds(&u, path);
+		j = jbuf(&u);
+		buf_free(&u);
+		return j;
+	}
+	snprintf(tmp, sizeof(tmp), "urn:uuid:%08llx-%04llx-5%03llx-%04llx-%012llx",
+		 a >> 32, (a >> 16) & 0xffff, a & 0xfff, (b >> 48 & 0x3fff) | 0x8000,
+		 b & 0xffffffffffffULL);
+	return json_string(tmp);
+}
+
+/* An absolute URL (with base_url) or a path relative to the root. */
+static json_t *abs_url(struct site *s, const char *path)
+{
+	struct buf u = BUF_INIT;
+	json_t *j;
+
+	if (s->o.base_url) {
+		buf_adds(&u, s->o.base_url);
+		if (u.len && u.data[u.len - 1] != '/')
+			buf_addc(&u, '/');
+	}
+	buf_adds(&u, path);
+	j = jbuf(&u);
+	buf_free(&u);
+	return j;
+}
+
+/* feed.xml of the root or a term: the listing's newest page, with what
+ * Atom (RFC 4287) needs. */
+static void feed_extras(struct site *s, const struct node *n, json_t *v)
+{
+	json_t *posts = json_object_get(json_object_get(v, "list"), "posts"), *e;
+	struct listing *l = ctx_listing(s, &n->ctx);
+	struct buf p = BUF_INIT, u = BUF_INIT;
+	struct pdate d;
+	size_t i;
+
+	ctx_path(s, &p, &n->ctx, 0);
+	buf_adds(&p, "feed.xml");
+	jset(v, "feed_id", atom_id(s, p.data));
+	buf_reset(&u);
+	ctx_path(s, &u, &n->ctx, 1);
+	buf_adds(&u, "feed.xml");
+	jset(v, "feed_self", abs_url(s, u.data));
+	buf_reset(&u);
+	ctx_path(s, &u, &n->ctx, 1);
+	buf_adds(&u, "index.html");
+	jset(v, "feed_alternate", abs_url(s, u.data));
+	pdate_from_time(l->mtime_ns / 1000000000LL, 0, &d);
+	jset(v, "feed_updated", jdate(&d));
+	json_array_foreach(posts, i, e) {
+		const char *name = json_string_value(json_object_get(e, "name"));
+		struct slot *sl = hmap_get(&s->by_name, name, strlen(name));
+
+		if (!sl)
+			continue;
+		buf_reset(&p);
+		buf_printf(&p, "posts/%s.html", sl->name);
+		jset(e, "id", atom_id(s, p.data));
+		buf_reset(&u);
+		buf_adds(&u, "posts/");
+		buf_add_urlpart(&u, sl->name, strlen(sl->name), s->o.base_url != NULL);
+		buf_adds(&u, ".html");
+		jset(e, "abs_url", abs_url(s, u.data));
+		jset(e, "updated", jdate(sl->post->lastmod.set ? &sl->post->lastmod
+							   : &sl->post->date));
+	}
+	buf_free(&p);
+	buf_free(&u);
+}
+
+static void sitemap_add(json_t *urls, json_t *loc, int64_t mtime_ns)
+{
+	json_t *o = json_object();
+	struct pdate d;
+	struct buf b = BUF_INIT;
+
+	pdate_from_time(mtime_ns / 1000000000LL, 0, &d);
+	pdate_format(&b, &d);
+	jset(o, "loc", loc);
+	jset(o, "lastmod", jbuf(&b));
+	json_array_append_new(urls, o);
+	buf_free(&b);
+}
+
+/* sitemap.xml: every post's page in posts/ and every listing's first page. */
+static int view_sitemap(struct site *s, struct job *j)
+{
+	json_t *v = json_object(), *urls = json_array();
+	struct buf u = BUF_INIT;
+	size_t i;
+	unsigned t, k;
+
+	j->kind = JK_TEMPLATE;
+	j->tmpl = "sitemap.xml";
+	sitemap_add(urls, abs_url(s, "index.html"), s->l_all.mtime_ns);
+	sitemap_add(urls, abs_url(s, "posts/index.html"), s->l_posts.mtime_ns);
+	for (i = 0; i < s->all.n; i++) {
+		struct slot *sl = s->all.v[i];
+
+		buf_reset(&u);
+		buf_adds(&u, "posts/");
+		buf_add_urlpart(&u, sl->name, strlen(sl->name), 1);
+		buf_adds(&u, ".html");
+		sitemap_add(urls, abs_url(s, u.data), post_mtime_ns(sl->post));
+	}
+	for (t = 0; t < s->ntax; t++) {
+		struct tax *x = &s->tax[t];
+
+		buf_reset(&u);
+		buf_printf(&u, "%s/index.html", x->dirname);
+		sitemap_add(urls, abs_url(s, u.data), x->l.mtime_ns);
+		for (k = 0; k < x->nterms; k++) {
+			struct term *tm = x->terms[k];
+
+			if (!tm->members.n)
+				continue;
+			buf_reset(&u);
+			buf_printf(&u, "%s/", x->dirname);
+			buf_add_urlpart(&u, tm->name, strlen(tm->name), 1);
+			buf_adds(&u, "/index.html");
+			sitemap_add(urls, abs_url(s, u.data), tm->l.mtime_ns);
+		}
+	}
+	jset(v, "urls", urls);
+	jset(v, "absolute", json_boolean(s->o.base_url != NULL));
+	j->view = v;
+	buf_free(&u);
+	return 0;
+}
+
+/* ---- rendering outside the lock ------------------------------------------- */
+
+static int md_info(struct site *s, struct post *p, struct buf *html,
+		   struct mdr_info *info)
+{
+	struct mdr_opts mo = { 0 };
+	char *body;
+	size_t len;
+	int changed, ret;
+
+	ret = post_read_body(s->srcfd, p, &s->cfg, &body, &len, &changed);
+	if (ret)
+		return ret;
+	mo.flags = (s->o.unsafe ? MDR_UNSAFE : 0) | (html ? 0 : MDR_NO_HTML);
+	mo.summary_words = 70;
+	ret = mdr_render(body, len, &mo, html, info);
+	free(body);
+	return ret;
+}
+
+/* The summary a listing or feed shows: the text before <!--more-->,
+ * else the summary or description field, else the first 70 words. */
+static json_t *summary_of(struct post *p, struct mdr_info *info)
+{
+	if (info && info->summary_more)
+		return jstr(info->summary_more);
+	if (p->summary)
+		return jstr(p->summary);
+	if (p->description)
+		return jstr(p->description);
+	return jstr(info && info->summary_auto ? info->summary_auto : "");
+}
+
+static int finish_post(struct site *s, struct job *j, struct buf *out)
+{
+	struct buf html = BUF_INIT;
+	struct mdr_info info;
+	json_t *o = json_object_get(j->view, "post");
+	int ret, want_html = j->kind == JK_TEMPLATE;
+
+	memset(&info, 0, sizeof(info));
+	ret = md_info(s, j->post, want_html ? &html : NULL, &info);
+	if (ret) {
+		log_warn("%s: cannot read: %s", j->post->src, strerror(-ret));
+		return ret;
+	}
+	if (!want_html)
+		o = j->view;
+	jset(o, "summary", summary_of(j->post, &info));
+	jset(o, "word_count", json_integer((json_int_t)info.words));
+	jset(o, "reading_time", json_integer(mdr_reading_minutes(info.words)));
+	jset(o, "toc", json_incref(info.toc));
+	if (want_html) {
+		jset(o, "has_toc", json_boolean(json_array_size(info.toc) > 1));
+		jset(o, "content", jbuf(&html));
+	}
+	mdr_info_free(&info);
+	buf_free(&html);
+	if (want_html)
+		return theme_render(j->theme, j->tmpl, j->view, out);
+	return 0;
+}
+
+static int finish(struct site *s, struct job *j, struct buf *out)
+{
+	size_t i;
+	int ret = 0;
+
+	switch (j->kind) {
+	case JK_SOURCE: {
+		char *data;
+		size_t len;
+
+		ret = post_read_source(s->srcfd, j->post, s->cfg.max_file, &data, &len);
+		if (ret)
+			return ret;
+		buf_add(out, data, len);
+		free(data);
+		return buf_error(out);
+	}
+	case JK_POSTJSON:
+		ret = finish_post(s, j, out);
+		break;
+	case JK_TEMPLATE:
+		if (j->post)
+			return finish_post(s, j, out);
+		for (i = 0; i < j->nsum; i++) {
+			struct mdr_info info;
+
+			memset(&info, 0, sizeof(info));
+			if (md_info(s, j->sum[i], NULL, &info))
+				memset(&info, 0, sizeof(info));
+			jset(j->sumdst[i], "summary", summary_of(j->sum[i], &info));
+			mdr_info_free(&info);
+		}
+		return theme_render(j->theme, j->tmpl, j->view, out);
+	case JK_JSON:
+		break;
+	}
+	if (ret)
+		return ret;
+	/* JSON files: indented for people, one trailing newline */
+	{
+		char *txt = json_dumps(j->view, JSON_INDENT(2));
+
+		if (!txt)
+			return -ENOMEM;
+		buf_adds(out, txt);
+		buf_addc(out, '\n');
+		free(txt);
+	}
+	return buf_error(out);
+}
+
+static void job_free(struct job *j)
+{
+	size_t i;
+
+	if (j->post)
+		post_unref(j->post);
+	for (i = 0; i < j->nsum; i++)
+		post_unref(j->sum[i]);
+	free(j->sum);
+	free(j->sumdst);
+	json_decref(j->view);
+	if (j->theme)
+		theme_unref(j->theme);
+}
+
+static int view_status(struct site *s, struct blob **out);
+
+int view_render(struct site *s, const struct node *n, uint64_t ver,
+		int64_t mtime_ns, struct blob **out)
+{
+	struct job j;
+	struct buf b = BUF_INIT;
+	uint64_t ino = node_ino(n);
+	int ret;
+
+	memset(&j, 0, sizeof(j));
+	*out = NULL;
+	if (n->cls == NC_LISTFILE && n->file == LF_STATUS)
+		return view_status(s, out); /* unlocks */
+	j.theme = theme_ref(s->theme);
+	j.unsafe = s->o.unsafe;
+	if (n->cls == NC_POSTFILE) {
+		ret = view_post(s, n, &j);
+	} else if (n->file == LF_STYLE) {
+		j.kind = JK_STATIC;
+		ret = 0;
+	} else if (n->file == LF_FEED) {
+		/* a feed is the listing's first page, in Atom */
+		struct node first = *n;
+
+		first.file = LF_INDEX_HTML;
+		first.page = 1;
+		ret = view_listing(s, &first, &j);
+		if (!ret) {
+			j.tmpl = "feed.xml";
+			feed_extras(s, n, j.view);
+		}
+	} else if (n->file == LF_SITEMAP) {
+		ret = view_sitemap(s, &j);
+	} else {
+		ret = view_listing(s, n, &j);
+	}
+	pthread_rwlock_unlock(&s->lock);
+	if (ret)
+		goto out;
+	if (j.kind == JK_STATIC) {
+		size_t len;
+		const char *css = theme_static(j.theme, "style.css", &len);
+
+		buf_add(&b, css ? css : "", css ? len : 0);
+		ret = buf_error(&b);
+	} else {
+		ret = finish(s, &j, &b);
+	}
+	if (ret)
+		goto out;
+	*out = blob_from(b.data ? b.data : "", b.len, mtime_ns);
+	if (!*out) {
+		ret = -ENOMEM;
+		goto out;
+	}
+	cache_put(s->cache, ino, ver, *out);
+out:
+	if (ret && ret != -ENOMEM && ret != -ENOENT)
+		ret = -EIO;
+	job_free(&j);
+	buf_free(&b);
+	return ret;
+}
+
+/* ---- .postfs/status.json ------------------------------------------------------ */
+
+static int view_status(struct site *s, struct blob **out)
+{
+	json_t *v, *errs, *o, *tx;
+	struct cache_stats cs;
+	struct pdate d;
+	struct buf b = BUF_INIT;
+	int64_t now = now_ns();
+	uint32_t i;
+	unsigned k, t;
+	size_t hidden = 0;
+	char *txt;
+	struct blob *blob;
+
+	pthread_mutex_lock(&s->stat_lock);
+	if (s->status && now - s->status->mtime_ns < 1000000000LL) {
+		*out = blob_ref(s->status);
+		pthread_mutex_unlock(&s->stat_lock);
+		pthread_rwlock_unlock(&s->lock);
+		return 0;
+	}
+	pthread_mutex_unlock(&s->stat_lock);
+
+	v = json_object();
+	jset(v, "version", json_string(POSTFS_VERSION));
+	jset(v, "source", jstr(s->o.source));
+	pdate_from_time(s->started_ns / 1000000000LL, 0, &d);
+	jset(v, "mounted", jdate(&d));
+	errs = json_array();
+	for (i = 0; i < s->nslots; i++) {
+		struct slot *sl = s->slots[i];
+
+		if (sl->post && !sl->visible)
+			hidden++;
+		if (sl->load_err) {
+			o = json_object();
+			jset(o, "file", jstr(sl->src));
+			jset(o, "message", jstr(sl->load_err));
+			json_array_append_new(errs, o);
+		}
+		if (!sl->post)
+			continue;
+		for (k = 0; k < sl->post->nerrs; k++) {
+			o = json_object();
+			jset(o, "file", jstr(sl->src));
+			if (sl->post->errs[k].line)
+				jset(o, "line", json_integer(sl->post->errs[k].line));
+			if (sl->post->errs[k].column)
+				jset(o, "column", json_integer(sl->post->errs[k].column));
+			jset(o, "message", jstr(sl->post->errs[k].msg));
+			json_array_append_new(errs, o);
+		}
+	}
+	for (i = 0; i < s->nscan_errs; i++) {
+		char *tab = strchr(s->scan_errs[i], '\t');
+
+		o = json_object();
+		jset(o, "file", tab ? jstrn(s->scan_errs[i], (size_t)(tab - s->scan_errs[i]))
+				    : jstr(s->scan_errs[i]));
+		jset(o, "message", jstr(tab ? tab + 1 : ""));
+		json_array_append_new(errs, o);
+	}
+	o = json_object();
+	jset(o, "sources", json_integer(s->nslots));
+	jset(o, "shown", json_integer((json_int_t)s->all.n));
+	jset(o, "hidden", json_integer((json_int_t)hidden));
+	jset(v, "posts", o);
+	tx = json_object();
+	for (t = 0; t < s->ntax; t++)
+		jset(tx, s->tax[t].field, json_integer((json_int_t)s->tax[t].by_name.len));
+	jset(v, "terms", tx);
+	pthread_rwlock_unlock(&s->lock);
+
+	cache_get_stats(s->cache, &cs);
+	o = json_object();
+	jset(o, "bytes", json_integer((json_int_t)cs.bytes));
+	jset(o, "max_bytes", json_integer((json_int_t)cs.max_bytes));
+	jset(o, "files", json_integer((json_int_t)cs.blobs));
+	jset(o, "sizes_known", json_integer((json_int_t)cs.entries));
+	jset(o, "hits", json_integer((json_int_t)cs.hits));
+	jset(o, "misses", json_integer((json_int_t)cs.misses));
+	jset(o, "evictions", json_integer((json_int_t)cs.evictions));
+	jset(v, "cache", o);
+	jset(v, "errors", errs);
+	txt = json_dumps(v, JSON_INDENT(2));
+	json_decref(v);
+	if (!txt)
+		return -ENOMEM;
+	buf_adds(&b, txt);
+	buf_addc(&b, '\n');
+	free(txt);
+	blob = blob_from(b.data, b.len, now);
+	buf_free(&b);
+	if (!blob)
+		return -ENOMEM;
+	pthread_mutex_lock(&s->stat_lock);
+	blob_unref(s->status);
+	s->status = blob_ref(blob);
+	pthread_mutex_unlock(&s->stat_lock);
+	*out = blob;
+	return 0;
+}
