@@ -1,5 +1,7 @@
 /* main.c — postfs's command line, set-up and tear-down. */
 #include <errno.h>
+#include <limits.h>
+#include <signal.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -84,6 +86,33 @@ static int pfs_opt_proc(void *data, const char *arg, int key, struct fuse_args *
 		return 0;
 	}
 	return 1;
+}
+
+/* The kernel-cache invalidations the updater asks for.  Called from the
+ * updater's own thread with no lock of the model held, as libfuse's
+ * notification rules require.  -ENOENT means the kernel does not hold
+ * that name or inode: nothing to drop. */
+static void pfs_inval_entry(void *ctx, uint64_t parent, const char *name, size_t len)
+{
+	struct pfs *fs = ctx;
+
+	fuse_lowlevel_notify_inval_entry(fs->se, parent, name, len);
+}
+
+static void pfs_inval_inode(void *ctx, uint64_t ino)
+{
+	struct pfs *fs = ctx;
+
+	fuse_lowlevel_notify_inval_inode(fs->se, ino, 0, 0);
+}
+
+static struct site *hup_site;
+
+/* SIGHUP asks for a rescan of SOURCE instead of ending the session. */
+static void pfs_sighup(int sig)
+{
+	(void)sig;
+	site_request_rescan(hup_site);
 }
 
 static void conf_free(struct pfs_conf *c)
@@ -199,9 +228,27 @@ int main(int argc, char *argv[])
 	fs.se = se;
 	if (fuse_set_signal_handlers(se))
 		goto out_session;
+	hup_site = fs.site;
+	{
+		struct sigaction sa;
+
+		memset(&sa, 0, sizeof(sa));
+		sa.sa_handler = pfs_sighup;
+		sigemptyset(&sa.sa_mask);
+		sa.sa_flags = SA_RESTART;
+		sigaction(SIGHUP, &sa, NULL);
+	}
 	if (fuse_session_mount(se, opts.mountpoint))
 		goto out_signals;
 	fuse_daemonize(opts.foreground);
+	{
+		struct site_notify n = { &fs, pfs_inval_entry, pfs_inval_inode };
+
+		if (site_start_updater(fs.site, &n)) {
+			fprintf(stderr, "postfs: cannot start the updater thread\n");
+			goto out_mount;
+		}
+	}
 
 	if (opts.singlethread) {
 		ret = fuse_session_loop(se);
@@ -210,12 +257,16 @@ int main(int argc, char *argv[])
 		if (!loop)
 			goto out_mount;
 		fuse_loop_cfg_set_clone_fd(loop, opts.clone_fd);
-		fuse_loop_cfg_set_idle_threads(loop, opts.max_idle_threads);
+		if (opts.max_idle_threads != UINT_MAX)
+			fuse_loop_cfg_set_idle_threads(loop, opts.max_idle_threads);
+		if (opts.max_threads)
+			fuse_loop_cfg_set_max_threads(loop, opts.max_threads);
 		ret = fuse_session_loop_mt(se, loop);
 		fuse_loop_cfg_destroy(loop);
 	}
 	if (ret)
 		ret = 1;
+	site_stop_updater(fs.site);
 
 out_mount:
 	fuse_session_unmount(se);

@@ -3,20 +3,33 @@
 #include <errno.h>
 #include <string.h>
 
+#define BITS(v, n) ((uint64_t)(v) & ((1ULL << (n)) - 1))
+
+static uint64_t date_code(const struct ctx *c)
+{
+	return (BITS(c->year, 14) << 9) | (BITS(c->month, 4) << 5) | BITS(c->day, 5);
+}
+
+static void date_decode(uint64_t p, struct ctx *c)
+{
+	c->year = (uint16_t)BITS(p >> 9, 14);
+	c->month = (uint8_t)BITS(p >> 5, 4);
+	c->day = (uint8_t)BITS(p, 5);
+}
+
 static uint64_t ctx_code(const struct ctx *c)
 {
 	uint64_t p = 0;
 
 	switch (c->type) {
 	case CTX_TAX:
-		p = c->tax & 15u;
+		p = BITS(c->tax, 4);
 		break;
 	case CTX_TERM:
-		p = ((uint64_t)(c->tax & 15u) << 24) | (c->term & NODE_MAX_TERM);
+		p = (BITS(c->tax, 4) << 22) | BITS(c->term, 22);
 		break;
 	case CTX_DATE:
-		p = ((uint64_t)(c->level & 3u) << 23) | ((uint64_t)(c->year & 0x3FFFu) << 9) |
-		    ((uint64_t)(c->month & 15u) << 5) | (c->day & 31u);
+		p = (BITS(c->level, 2) << 23) | date_code(c);
 		break;
 	}
 	return ((uint64_t)c->type << 28) | p;
@@ -24,7 +37,7 @@ static uint64_t ctx_code(const struct ctx *c)
 
 static int ctx_decode(uint64_t code, struct ctx *c)
 {
-	uint64_t p = code & ((1u << 28) - 1);
+	uint64_t p = BITS(code, 28);
 
 	memset(c, 0, sizeof(*c));
 	c->type = (uint8_t)(code >> 28);
@@ -37,14 +50,53 @@ static int ctx_decode(uint64_t code, struct ctx *c)
 		c->tax = (uint8_t)p;
 		return p > 15 ? -ENOENT : 0;
 	case CTX_TERM:
-		c->tax = (uint8_t)(p >> 24);
-		c->term = (uint32_t)(p & NODE_MAX_TERM);
+		if (p >> 26)
+			return -ENOENT;
+		c->tax = (uint8_t)(p >> 22);
+		c->term = (uint32_t)BITS(p, 22);
 		return 0;
 	case CTX_DATE:
-		c->level = (uint8_t)((p >> 23) & 3);
-		c->year = (uint16_t)((p >> 9) & 0x3FFF);
-		c->month = (uint8_t)((p >> 5) & 15);
-		c->day = (uint8_t)(p & 31);
+		if (p >> 25)
+			return -ENOENT;
+		c->level = (uint8_t)(p >> 23);
+		date_decode(p, c);
+		return 0;
+	}
+	return -ENOENT;
+}
+
+/* The folders that hold a post's pages, in 28 bits. */
+static uint64_t pctx_code(const struct ctx *c)
+{
+	switch (c->type) {
+	case CTX_TERM:
+		return (1ULL << 26) | (BITS(c->tax, 4) << 22) | BITS(c->term, 22);
+	case CTX_DATE:
+		return (2ULL << 26) | date_code(c);
+	}
+	return 0;
+}
+
+static int pctx_decode(uint64_t code, struct ctx *c)
+{
+	uint64_t p = BITS(code, 26);
+
+	memset(c, 0, sizeof(*c));
+	switch (code >> 26) {
+	case 0:
+		c->type = CTX_POSTS;
+		return p ? -ENOENT : 0;
+	case 1:
+		c->type = CTX_TERM;
+		c->tax = (uint8_t)(p >> 22);
+		c->term = (uint32_t)BITS(p, 22);
+		return 0;
+	case 2:
+		if (p >> 23)
+			return -ENOENT;
+		c->type = CTX_DATE;
+		c->level = 3;
+		date_decode(p, c);
 		return 0;
 	}
 	return -ENOENT;
@@ -60,20 +112,21 @@ uint64_t node_ino(const struct node *n)
 	case NC_DIR:
 		return cls | ctx_code(&n->ctx);
 	case NC_LISTFILE:
-		return cls | (ctx_code(&n->ctx) << 24) | ((uint64_t)(n->file & 15u) << 20) |
-		       (n->page & NODE_MAX_PAGE);
+		return cls | (ctx_code(&n->ctx) << 29) | (BITS(n->file, 4) << 25) |
+		       (BITS(n->page, 17) << 8) | BITS(n->ver, 8);
 	case NC_POSTFILE:
-		return cls | (ctx_code(&n->ctx) << 26) | ((uint64_t)(n->ext & 3u) << 24) |
-		       (n->post & NODE_MAX_POST);
+		return cls | (pctx_code(&n->ctx) << 32) | (BITS(n->ext, 2) << 30) |
+		       (BITS(n->post, 23) << 7) | BITS(n->ver, 7);
 	case NC_RES:
-		return cls | ((uint64_t)(n->post & NODE_MAX_POST) << 32) | n->res;
+		return cls | (BITS(n->post, 23) << 37) | (BITS(n->res, 32) << 5) |
+		       BITS(n->ver, 5);
 	}
 	return 0;
 }
 
 int node_decode(uint64_t ino, struct node *n)
 {
-	uint64_t p = ino & ((1ULL << 60) - 1);
+	uint64_t p = BITS(ino, 60);
 
 	memset(n, 0, sizeof(*n));
 	n->cls = (uint8_t)(ino >> 60);
@@ -88,22 +141,19 @@ int node_decode(uint64_t ino, struct node *n)
 			return -ENOENT;
 		return ctx_decode(p, &n->ctx);
 	case NC_LISTFILE:
-		if (p >> 55)
-			return -ENOENT;
-		n->file = (uint8_t)((p >> 20) & 15);
-		n->page = (uint32_t)(p & NODE_MAX_PAGE);
-		return ctx_decode(p >> 24, &n->ctx);
+		n->file = (uint8_t)BITS(p >> 25, 4);
+		n->page = (uint32_t)BITS(p >> 8, 17);
+		n->ver = (uint8_t)BITS(p, 8);
+		return ctx_decode(p >> 29, &n->ctx);
 	case NC_POSTFILE:
-		if (p >> 57)
-			return -ENOENT;
-		n->ext = (uint8_t)((p >> 24) & 3);
-		n->post = (uint32_t)(p & NODE_MAX_POST);
-		return ctx_decode(p >> 26, &n->ctx);
+		n->ext = (uint8_t)BITS(p >> 30, 2);
+		n->post = (uint32_t)BITS(p >> 7, 23);
+		n->ver = (uint8_t)BITS(p, 7);
+		return pctx_decode(p >> 32, &n->ctx);
 	case NC_RES:
-		if (p >> 56)
-			return -ENOENT;
-		n->post = (uint32_t)(p >> 32);
-		n->res = (uint32_t)p;
+		n->post = (uint32_t)BITS(p >> 37, 23);
+		n->res = (uint32_t)BITS(p >> 5, 32);
+		n->ver = (uint8_t)BITS(p, 5);
 		return 0;
 	}
 	return -ENOENT;

@@ -7,18 +7,29 @@
  * memory grows with the posts, not with the paths of the tree.  Posts,
  * terms and resources get ids that are never reused during a mount.
  *
+ * A file's number also carries a few bits of its version: when a file's
+ * bytes change, its name points to a new inode, just as when an editor
+ * saves by writing a new file and renaming it over the old one.  A
+ * reader that opened the old version keeps reading it, whole, from its
+ * own inode (and page cache, and size); nobody can ever read a mix.  An
+ * old version's number answers ESTALE, which makes the kernel look the
+ * name up again.  Folders keep their number for the life of the mount.
+ *
  * 64-bit layout, high to low:
  *   class:4 | payload:60
- *   class NC_ROOT      ino 1 (FUSE's root)
- *   class NC_DIR       ctx:31
- *   class NC_LISTFILE  ctx:31 | file:4 | page:20
- *   class NC_POSTFILE  ctx:31 | ext:2 | post:24
- *   class NC_RES       post:24 | res:32          (a resource file or folder)
+ *   NC_ROOT      ino 1 (FUSE's root)
+ *   NC_DIR       ctx:31
+ *   NC_LISTFILE  ctx:31 | file:4 | page:17 | ver:8
+ *   NC_POSTFILE  pctx:28 | ext:2 | post:23 | ver:7
+ *   NC_RES       post:23 | res:32 | ver:5     (resource file or folder)
  * with ctx = ctype:3 | payload:28:
  *   CTX_ROOT, CTX_POSTS, CTX_META   no payload
  *   CTX_TAX                         tax:4
- *   CTX_TERM                        tax:4 | term:24
+ *   CTX_TERM                        tax:4 | term:22
  *   CTX_DATE                        level:2 | year:14 | month:4 | day:5
+ * and pctx (the folders that hold a post's pages) = ptype:2 | payload:26:
+ *   posts/ 0,  a term folder 1 (tax:4 | term:22),  a day folder 2
+ *   (year:14 | month:4 | day:5).
  */
 #ifndef POSTFS_NODE_H
 #define POSTFS_NODE_H
@@ -51,20 +62,27 @@ struct node {
 	uint8_t cls;    /* enum node_class */
 	uint8_t file;   /* NC_LISTFILE: enum list_file */
 	uint8_t ext;    /* NC_POSTFILE: enum post_ext */
+	uint8_t ver;    /* files: low bits of the version (see above) */
 	uint32_t page;  /* NC_LISTFILE LF_INDEX_HTML: page, from 1 */
 	uint32_t post;  /* NC_POSTFILE, NC_RES: post id */
 	uint32_t res;   /* NC_RES: resource id */
 	struct ctx ctx; /* NC_DIR, NC_LISTFILE, NC_POSTFILE */
 };
 
-#define NODE_MAX_POST  ((1u << 24) - 1)
-#define NODE_MAX_TERM  ((1u << 24) - 1)
-#define NODE_MAX_PAGE  ((1u << 20) - 1)
+#define NODE_MAX_POST  ((1u << 23) - 1)
+#define NODE_MAX_TERM  ((1u << 22) - 1)
+#define NODE_MAX_PAGE  ((1u << 17) - 1)
 #define NODE_MAX_YEAR  9999
+
+/* The version bits a file node of each class keeps. */
+#define NODE_VER_LIST  0xFFu
+#define NODE_VER_POST  0x7Fu
+#define NODE_VER_RES   0x1Fu
 
 /* The inode number of a node (never 0; the root is 1). */
 uint64_t node_ino(const struct node *n);
-/* Decode an inode number; returns 0, or -ENOENT for a number no node has. */
+/* Decode an inode number; returns 0, or -ENOENT for a number no node
+ * can have (a post file outside posts/, a term or day folder, say). */
 int node_decode(uint64_t ino, struct node *n);
 
 #endif

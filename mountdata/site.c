@@ -128,8 +128,10 @@ static void listing_touch(struct site *s, struct listing *l, int64_t t, int bulk
 {
 	if (t > l->mtime_ns)
 		l->mtime_ns = t;
-	if (!bulk)
+	if (!bulk) {
 		l->ver = site_tick(s);
+		l->gen++;
+	}
 }
 
 /* ---- terms ------------------------------------------------------------- */
@@ -380,7 +382,7 @@ static void touch_listings(struct site *s, struct slot *sl, int64_t t, int bulk)
 
 /* File a visible post under its name, terms and date.  In bulk (at
  * mount) vectors are appended to and sorted once at the end. */
-static int slot_show(struct site *s, struct slot *sl, int64_t t, int bulk)
+int slot_show(struct site *s, struct slot *sl, int64_t t, int bulk)
 {
 	struct post *p = sl->post;
 	struct dayb *db;
@@ -420,13 +422,14 @@ static int slot_show(struct site *s, struct slot *sl, int64_t t, int bulk)
 	}
 	sl->visible = 1;
 	sl->ver = site_tick(s);
+	sl->gen++;
 	t = t > post_visible_since(p, s->o.future) ? t : post_visible_since(p, s->o.future);
 	touch_listings(s, sl, t, bulk);
 	return 0;
 }
 
 /* Take a post out of every index it is in; t is when it left. */
-static __attribute__((unused)) void slot_hide(struct site *s, struct slot *sl, int64_t t)
+void slot_hide(struct site *s, struct slot *sl, int64_t t)
 {
 	struct post *p = sl->post;
 	unsigned tx, i;
@@ -456,29 +459,13 @@ static __attribute__((unused)) void slot_hide(struct site *s, struct slot *sl, i
 	sl->name = NULL;
 	sl->visible = 0;
 	sl->ver = site_tick(s);
+	sl->gen++;
 }
 
 /* ---- scanning --------------------------------------------------------------- */
 
-struct found {
-	char *rel;
-	int bundle;
-};
 
-struct scan {
-	struct site *s;
-	struct found *posts;
-	size_t nposts, cap;
-	struct hmap seen;          /* "dev:ino" of folders walked */
-	char **seen_keys;
-	size_t nseen;
-	size_t depth;
-};
-
-static void scan_error(struct site *s, const char *rel, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static void scan_error(struct site *s, const char *rel, const char *fmt, ...)
+void scan_error(struct site *s, const char *rel, const char *fmt, ...)
 {
 	char msg[512], *line;
 	char **v;
@@ -499,7 +486,7 @@ static void scan_error(struct site *s, const char *rel, const char *fmt, ...)
 	v[s->nscan_errs++] = line;
 }
 
-static int ignored(const char *name)
+int scan_ignored(const char *name)
 {
 	size_t n = strlen(name);
 
@@ -507,7 +494,7 @@ static int ignored(const char *name)
 	       (name[0] == '#' && n > 1 && name[n - 1] == '#');
 }
 
-static int is_post_name(const char *name)
+int scan_is_post(const char *name)
 {
 	size_t n = strlen(name);
 
@@ -515,7 +502,7 @@ static int is_post_name(const char *name)
 	       (n > 9 && !strcasecmp(name + n - 9, ".markdown"));
 }
 
-static int is_bundle_index(const char *name)
+int scan_is_bundle_index(const char *name)
 {
 	return !strcasecmp(name, "index.md") || !strcasecmp(name, "index.markdown");
 }
@@ -557,6 +544,9 @@ static int inside_source(struct site *s, const char *rel)
 	return in;
 }
 
+static int walk(struct scan *sc, int dfd, const char *rel);
+static int walk_dir(struct scan *sc, int dfd, const char *rel);
+
 static int strcmp_ptr(const void *a, const void *b)
 {
 	return strcmp(*(char *const *)a, *(char *const *)b);
@@ -564,6 +554,13 @@ static int strcmp_ptr(const void *a, const void *b)
 
 /* Walk folder rel (opened as dfd, which this takes over). */
 static int walk(struct scan *sc, int dfd, const char *rel)
+{
+	if (sc->on_dir)
+		sc->on_dir(sc->s, rel);
+	return walk_dir(sc, dfd, rel);
+}
+
+static int walk_dir(struct scan *sc, int dfd, const char *rel)
 {
 	struct site *s = sc->s;
 	DIR *d;
@@ -613,7 +610,7 @@ static int walk(struct scan *sc, int dfd, const char *rel)
 	 * ids and names) is the same on every mount. */
 	errno = 0;
 	while ((de = readdir(d))) {
-		if (ignored(de->d_name))
+		if (scan_ignored(de->d_name))
 			continue;
 		if (n == cap) {
 			char **p = realloc(names, (cap = cap ? cap * 2 : 64) * sizeof(*p));
@@ -629,7 +626,7 @@ static int walk(struct scan *sc, int dfd, const char *rel)
 			ret = -ENOMEM;
 			goto out;
 		}
-		if (is_bundle_index(names[n]) && *rel)
+		if (scan_is_bundle_index(names[n]) && *rel)
 			bundle = 1;
 		n++;
 	}
@@ -660,7 +657,7 @@ static int walk(struct scan *sc, int dfd, const char *rel)
 		if (bundle) {
 			/* In a page bundle, index.md is the post and the rest
 			 * are its resources. */
-			if (S_ISREG(st.st_mode) && is_bundle_index(nm))
+			if (S_ISREG(st.st_mode) && scan_is_bundle_index(nm))
 				ret = add_found(sc, child, 1);
 			else if (S_ISREG(st.st_mode))
 				s->src_bytes += (uint64_t)st.st_size;
@@ -683,7 +680,7 @@ static int walk(struct scan *sc, int dfd, const char *rel)
 			sc->depth--;
 		} else if (S_ISREG(st.st_mode)) {
 			s->src_bytes += (uint64_t)st.st_size;
-			if (is_post_name(nm))
+			if (scan_is_post(nm))
 				ret = add_found(sc, child, 0);
 		}
 		(void)islink;
@@ -694,6 +691,33 @@ out:
 	free(names);
 	closedir(d);
 	return ret;
+}
+
+int scan_tree(struct scan *sc, const char *rel)
+{
+	int fd;
+
+	if (*rel)
+		fd = openat(sc->s->srcfd, rel, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	else
+		fd = dup(sc->s->srcfd);
+	if (fd < 0)
+		return errno == ENOENT || errno == ENOTDIR ? 0 : -errno;
+	return walk(sc, fd, rel);
+}
+
+void scan_free(struct scan *sc)
+{
+	size_t i;
+
+	for (i = 0; i < sc->nposts; i++)
+		free(sc->posts[i].rel);
+	free(sc->posts);
+	for (i = 0; i < sc->nseen; i++)
+		free(sc->seen_keys[i]);
+	free(sc->seen_keys);
+	hmap_free(&sc->seen);
+	memset(sc, 0, sizeof(*sc));
 }
 
 /* ---- loading ---------------------------------------------------------------- */
@@ -738,7 +762,7 @@ static int load_all(struct site *s, struct scan *sc, struct post **out, int *err
 	return 0;
 }
 
-static struct slot *slot_new(struct site *s, const char *src)
+struct slot *slot_new(struct site *s, const char *src)
 {
 	struct slot *sl;
 
@@ -775,7 +799,7 @@ struct slot *site_slot(struct site *s, uint32_t id)
 	return id >= 1 && id <= s->nslots ? s->slots[id - 1] : NULL;
 }
 
-static void log_post_errors(const struct post *p)
+void log_post_errors(const struct post *p)
 {
 	unsigned i;
 
@@ -919,7 +943,6 @@ int site_open(const struct site_opts *opts, struct site **out, char *err, size_t
 	struct scan sc;
 	struct buf terr = BUF_INIT;
 	int ret = -ENOMEM, fd;
-	size_t i;
 
 	*out = NULL;
 	snprintf(err, errlen, "out of memory");
@@ -948,6 +971,7 @@ int site_open(const struct site_opts *opts, struct site **out, char *err, size_t
 	s->started_ns = now_ns();
 	s->clock = 1;
 	s->l_all.ver = s->l_posts.ver = s->l_dates.ver = 1;
+	s->theme_ver = 1;
 
 	fd = open(s->o.source, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (fd < 0) {
@@ -974,19 +998,15 @@ int site_open(const struct site_opts *opts, struct site **out, char *err, size_t
 		goto err_site;
 	}
 
+	if ((ret = update_init(s)))
+		goto err_site;
 	memset(&sc, 0, sizeof(sc));
 	sc.s = s;
-	fd = dup(s->srcfd);
-	ret = fd < 0 ? -errno : walk(&sc, fd, "");
+	sc.on_dir = update_watch_dir;
+	ret = scan_tree(&sc, "");
 	if (!ret)
 		ret = build(s, &sc);
-	for (i = 0; i < sc.nposts; i++)
-		free(sc.posts[i].rel);
-	free(sc.posts);
-	for (i = 0; i < sc.nseen; i++)
-		free(sc.seen_keys[i]);
-	free(sc.seen_keys);
-	hmap_free(&sc.seen);
+	scan_free(&sc);
 	if (ret) {
 		snprintf(err, errlen, "%s: scanning failed: %s", s->o.source, strerror(-ret));
 		goto err_site;
@@ -1009,6 +1029,7 @@ void site_close(struct site *s)
 
 	if (!s)
 		return;
+	update_fini(s);
 	for (i = 0; i < s->nslots; i++) {
 		struct slot *sl = s->slots[i];
 

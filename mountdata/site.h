@@ -63,6 +63,18 @@ int site_open(const struct site_opts *opts, struct site **out,
 	      char *err, size_t errlen);
 void site_close(struct site *s);
 
+/* Start the updater: a thread that watches SOURCE (and the templates
+ * folder) with inotify, applies every change to the model, publishes
+ * and withdraws scheduled and expiring posts when their time comes, and
+ * tells the kernel what changed through *n (copied).  Returns 0 or
+ * -errno. */
+int site_start_updater(struct site *s, const struct site_notify *n);
+/* Stop it (waits for the thread).  Safe to call when not started. */
+void site_stop_updater(struct site *s);
+/* Ask the updater to rescan all of SOURCE.  Async-signal-safe: a SIGHUP
+ * handler may call it. */
+void site_request_rescan(struct site *s);
+
 /* Attributes of the child called name of folder parent.  Returns 0, or
  * -ENOENT (no such child), -ENOTDIR, -EIO (a rendering failed), -ENOMEM. */
 int site_lookup(struct site *s, uint64_t parent, const char *name,

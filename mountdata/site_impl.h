@@ -30,6 +30,7 @@
 struct listing {
 	int64_t mtime_ns;
 	uint64_t ver;
+	uint8_t gen;                 /* counts versions: in its files' inodes */
 };
 
 /* A vector of slots kept newest first (see slot_cmp). */
@@ -51,6 +52,7 @@ struct slot {
 	int64_t sort_t;              /* the key it is filed under in the */
 	int32_t sort_ns;             /* vectors (its date when shown) */
 	uint64_t ver;                /* changes when post or name changes */
+	uint8_t gen;                 /* counts those changes: in inodes */
 	struct term **member_of[TAX_MAX]; /* the terms it is filed under */
 	unsigned nmember_of[TAX_MAX];
 	struct dayb *day;            /* the day it is filed under */
@@ -133,12 +135,47 @@ struct site {
 	uint64_t src_bytes;
 	int64_t started_ns;
 
+	struct updater *up;          /* owned by the updater thread */
+
 	pthread_mutex_t stat_lock;
 	/* protected by stat_lock: */
 	struct blob *status;         /* the last status.json rendered */
 };
 
-/* site.c */
+/* site.c: scanning */
+struct found {
+	char *rel;
+	int bundle;
+};
+
+struct scan {
+	struct site *s;
+	void (*on_dir)(struct site *s, const char *rel); /* each folder walked */
+	struct found *posts;       /* every post found */
+	size_t nposts, cap;
+	struct hmap seen;          /* "dev:ino" of folders walked */
+	char **seen_keys;
+	size_t nseen;
+	size_t depth;
+};
+
+/* Walk the folder rel of SOURCE ("" for SOURCE itself) and everything
+ * under it, adding every post found to sc (which starts zeroed but for
+ * s and on_dir).  Returns 0 or -errno (a folder that cannot be read is
+ * reported and skipped, not an error). */
+int scan_tree(struct scan *sc, const char *rel);
+void scan_free(struct scan *sc);
+int scan_ignored(const char *name);
+int scan_is_post(const char *name);
+int scan_is_bundle_index(const char *name);
+void scan_error(struct site *s, const char *rel, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+void log_post_errors(const struct post *p);
+
+/* site.c: filing */
+struct slot *slot_new(struct site *s, const char *src);
+int slot_show(struct site *s, struct slot *sl, int64_t t, int bulk);
+void slot_hide(struct site *s, struct slot *sl, int64_t t);
 struct slot *site_slot(struct site *s, uint32_t id);
 int slot_cmp(const struct slot *a, const struct slot *b);
 uint64_t site_tick(struct site *s);
@@ -152,6 +189,9 @@ struct monthb *ctx_month(struct site *s, const struct ctx *c);
 struct yearb *ctx_year(struct site *s, const struct ctx *c);
 struct listing *ctx_listing(struct site *s, const struct ctx *c);
 
+/* tree.c: posts in a listing context; 1 when its pages paginate. */
+size_t ctx_count(struct site *s, const struct ctx *c);
+int ctx_paginates(const struct ctx *c);
 /* tree.c: 1 when a listing context has a feed.xml. */
 int ctx_has_feed(const struct ctx *c);
 /* tree.c: number of listing pages for n posts (at least 1). */
@@ -159,6 +199,11 @@ uint32_t list_pages(const struct site *s, size_t n);
 /* The posts a listing context holds, newest first, as up to two
  * arrays... see tree.c: collect them into *out (caller frees *out). */
 int ctx_members(struct site *s, const struct ctx *c, struct slot ***out, size_t *n);
+
+/* update.c: the updater's state, created before the first scan */
+int update_init(struct site *s);
+void update_watch_dir(struct site *s, const char *rel);
+void update_fini(struct site *s);
 
 /* view.c: render a file node.  Called with lock held for reading;
  * drops it (always) before any I/O.  Returns 0 and a blob, or -errno. */

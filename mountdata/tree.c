@@ -110,7 +110,7 @@ struct listing *ctx_listing(struct site *s, const struct ctx *c)
 }
 
 /* How many posts a listing context holds. */
-static size_t ctx_count(struct site *s, const struct ctx *c)
+size_t ctx_count(struct site *s, const struct ctx *c)
 {
 	struct term *tm;
 	struct yearb *yb;
@@ -212,14 +212,45 @@ int ctx_has_feed(const struct ctx *c)
 }
 
 /* 1 when the context's listing pages go over posts (and so paginate). */
-static int ctx_paginates(const struct ctx *c)
+int ctx_paginates(const struct ctx *c)
 {
 	return c->type == CTX_POSTS || c->type == CTX_TERM ||
 	       (c->type == CTX_DATE && c->level > 0);
 }
 
-/* 0 when node n exists now, else -ENOENT.  Caller holds the lock. */
+static int node_exists_any(struct site *s, const struct node *n);
+
+/* The version bits a file node's inode carries now (node.h). */
+static uint8_t file_gen(struct site *s, const struct node *n)
+{
+	uint8_t theme = (uint8_t)s->theme_ver;
+	struct listing *l;
+
+	if (n->cls == NC_POSTFILE)
+		return (uint8_t)((site_slot(s, n->post)->gen +
+				  (n->ext == PE_HTML ? theme : 0)) & NODE_VER_POST);
+	if (n->file == LF_STATUS)
+		return 0;
+	if (n->file == LF_STYLE)
+		return theme;
+	l = ctx_listing(s, &n->ctx);
+	return (uint8_t)(l->gen + (n->file == LF_INDEX_JSON ? 0 : theme));
+}
+
+/* 0 when node n exists now, else -ENOENT, or -ESTALE for an older
+ * version of a file that exists.  Caller holds the lock. */
 static int node_exists(struct site *s, const struct node *n)
+{
+	int ret = node_exists_any(s, n);
+
+	if (!ret && (n->cls == NC_LISTFILE || n->cls == NC_POSTFILE) &&
+	    n->ver != file_gen(s, n))
+		return -ESTALE;
+	return ret;
+}
+
+/* 0 when node n, in any version, exists now.  Caller holds the lock. */
+static int node_exists_any(struct site *s, const struct node *n)
 {
 	switch (n->cls) {
 	case NC_ROOT:
@@ -419,6 +450,16 @@ static int parse_uint(const char *s, size_t len, unsigned *out)
 	return 0;
 }
 
+/* Check that file node n exists and give it its current version. */
+static int current_file(struct site *s, struct node *n)
+{
+	int ret = node_exists_any(s, n);
+
+	if (!ret)
+		n->ver = file_gen(s, n);
+	return ret;
+}
+
 /* Resolve name in folder node dir into *n.  Caller holds the lock. */
 static int resolve(struct site *s, const struct node *dir, const char *name, struct node *n)
 {
@@ -441,24 +482,25 @@ static int resolve(struct site *s, const struct node *dir, const char *name, str
 	if (!strcmp(name, "index.html")) {
 		n->file = LF_INDEX_HTML;
 		n->page = 1;
-		return node_exists(s, n);
+		return current_file(s, n);
 	}
 	if (!strncmp(name, "index-", 6) && len > 11 && !strcmp(name + len - 5, ".html") &&
-	    !parse_uint(name + 6, len - 11, &v) && name[6] != '0' && v >= 2) {
+	    !parse_uint(name + 6, len - 11, &v) && name[6] != '0' && v >= 2 &&
+	    v <= NODE_MAX_PAGE) {
 		n->file = LF_INDEX_HTML;
 		n->page = v;
-		return node_exists(s, n);
+		return current_file(s, n);
 	}
 	if (!strcmp(name, "index.json"))
-		return n->file = LF_INDEX_JSON, node_exists(s, n);
+		return n->file = LF_INDEX_JSON, current_file(s, n);
 	if (!strcmp(name, "feed.xml"))
-		return n->file = LF_FEED, node_exists(s, n);
-	if (c.type == CTX_ROOT && !strcmp(name, "sitemap.xml"))
-		return n->file = LF_SITEMAP, 0;
-	if (c.type == CTX_ROOT && !strcmp(name, "style.css"))
-		return n->file = LF_STYLE, 0;
-	if (c.type == CTX_META && !strcmp(name, "status.json"))
-		return n->file = LF_STATUS, 0;
+		return n->file = LF_FEED, current_file(s, n);
+	if (!strcmp(name, "sitemap.xml"))
+		return n->file = LF_SITEMAP, current_file(s, n);
+	if (!strcmp(name, "style.css"))
+		return n->file = LF_STYLE, current_file(s, n);
+	if (!strcmp(name, "status.json"))
+		return n->file = LF_STATUS, current_file(s, n);
 
 	/* sub-folders */
 	n->cls = NC_DIR;
@@ -514,7 +556,7 @@ static int resolve(struct site *s, const struct node *dir, const char *name, str
 		n->cls = NC_POSTFILE;
 		n->ctx = c;
 		n->post = sl->id;
-		return node_exists(s, n);
+		return current_file(s, n);
 	}
 	return -ENOENT;
 }
@@ -575,11 +617,12 @@ static void dir_add(struct dirb *d, const char *name, const char *suffix,
 	e->mode = n->cls == NC_DIR ? S_IFDIR : S_IFREG;
 }
 
-static void dir_listfile(struct dirb *d, const struct ctx *c, const char *name,
-			 uint8_t file, uint32_t page)
+static void dir_listfile(struct site *s, struct dirb *d, const struct ctx *c,
+			 const char *name, uint8_t file, uint32_t page)
 {
 	struct node n = { .cls = NC_LISTFILE, .file = file, .page = page, .ctx = *c };
 
+	n.ver = file_gen(s, &n);
 	dir_add(d, name, NULL, &n);
 }
 
@@ -605,6 +648,7 @@ static void dir_posts(struct site *s, struct dirb *d, const struct ctx *c)
 			struct node pn = { .cls = NC_POSTFILE, .ext = ext, .post = v[i]->id, .ctx = *c };
 			static const char *const sfx[] = { ".html", ".json", ".md" };
 
+			pn.ver = file_gen(s, &pn);
 			dir_add(d, v[i]->name, sfx[ext], &pn);
 		}
 	}
@@ -635,24 +679,24 @@ int site_opendir(struct site *s, uint64_t ino, struct site_dir **out)
 	if (n.cls == NC_DIR)
 		c = n.ctx;
 	if (c.type == CTX_META) {
-		dir_listfile(&d, &c, "status.json", LF_STATUS, 0);
+		dir_listfile(s, &d, &c, "status.json", LF_STATUS, 0);
 		goto done;
 	}
-	dir_listfile(&d, &c, "index.html", LF_INDEX_HTML, 1);
+	dir_listfile(s, &d, &c, "index.html", LF_INDEX_HTML, 1);
 	if (ctx_paginates(&c)) {
 		pages = list_pages(s, ctx_count(s, &c));
 		for (p = 2; p <= pages; p++) {
 			snprintf(tmp, sizeof(tmp), "index-%u.html", p);
-			dir_listfile(&d, &c, tmp, LF_INDEX_HTML, p);
+			dir_listfile(s, &d, &c, tmp, LF_INDEX_HTML, p);
 		}
 	}
-	dir_listfile(&d, &c, "index.json", LF_INDEX_JSON, 0);
+	dir_listfile(s, &d, &c, "index.json", LF_INDEX_JSON, 0);
 	if (ctx_has_feed(&c))
-		dir_listfile(&d, &c, "feed.xml", LF_FEED, 0);
+		dir_listfile(s, &d, &c, "feed.xml", LF_FEED, 0);
 	switch (c.type) {
 	case CTX_ROOT:
-		dir_listfile(&d, &c, "sitemap.xml", LF_SITEMAP, 0);
-		dir_listfile(&d, &c, "style.css", LF_STYLE, 0);
+		dir_listfile(s, &d, &c, "sitemap.xml", LF_SITEMAP, 0);
+		dir_listfile(s, &d, &c, "style.css", LF_STYLE, 0);
 		memset(&sub, 0, sizeof(sub));
 		sub.type = CTX_POSTS;
 		dir_subdir(&d, "posts", &sub);

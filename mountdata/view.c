@@ -18,19 +18,39 @@
 
 /* ---- small JSON helpers ------------------------------------------------- */
 
-/* A JSON string of any bytes: invalid UTF-8 repaired. */
+/* A JSON string of any bytes, fit for every page a view feeds: invalid
+ * UTF-8 repaired, and control characters (which XML forbids and HTML
+ * does not want) dropped, but for tab and line ends. */
 static json_t *jstrn(const char *s, size_t n)
 {
+	struct buf b = BUF_INIT;
 	json_t *j;
-	char *r;
+	size_t i;
 
 	if (!s)
 		return json_null();
-	if (utf8_valid(s, n))
+	for (i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		if ((c < 0x20 && c != '\t' && c != '\n' && c != '\r') || c == 0x7F)
+			break;
+	}
+	if (i == n && utf8_valid(s, n))
 		return json_stringn(s, n);
-	r = utf8_dup(s, n);
-	j = r ? json_string(r) : NULL;
-	free(r);
+	for (i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		if ((c < 0x20 && c != '\t' && c != '\n' && c != '\r') || c == 0x7F)
+			continue;
+		buf_addc(&b, (char)c);
+	}
+	{
+		char *r = utf8_dup(b.data ? b.data : "", b.len);
+
+		j = r ? json_string(r) : NULL;
+		free(r);
+	}
+	buf_free(&b);
 	return j;
 }
 

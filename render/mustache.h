@@ -36,7 +36,11 @@ typedef const struct mus_tmpl *(*mus_partial_fn)(void *ctx, const char *name);
 /* Render t with `data` as the root context, appending to out.
  * `partial` may be NULL (no partials).  Partials nest at most 32 deep
  * (deeper ones render as empty), so recursive partials terminate.
- * Returns 0, or -ENOMEM (out is then in error state, see buf.h). */
+ * A render also stops after a bound on work (about 33 million steps:
+ * instructions, context lookups, 64-byte copies), so a template that
+ * includes itself twice cannot run for ever.
+ * Returns 0, or -ENOMEM when memory or the work bound ran out (out is
+ * then in error state, see buf.h). */
 int mus_render(const struct mus_tmpl *t, json_t *data,
 	       mus_partial_fn partial, void *ctx, struct buf *out);
 

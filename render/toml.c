@@ -573,6 +573,25 @@ static int read_key(struct parser *p)
 	return buf_error(&p->keys) ? nomem(p) : 0;
 }
 
+/* Record the flags of the new container v (NULL when its allocation
+ * failed) and put it under key[0..klen) of the object parent, or at the
+ * end of the array parent when key is NULL.  v is consumed either way. */
+static int add_node(struct parser *p, json_t *v, unsigned flags,
+		    json_t *parent, const char *key, size_t klen)
+{
+	if (!v)
+		return nomem(p);
+	if (tflags_set(&p->tf, v, flags)) {
+		json_decref(v);
+		return nomem(p);
+	}
+	/* jansson releases v when the insertion fails. */
+	if (key ? json_object_setn_new_nocheck(parent, key, klen, v) :
+		  json_array_append_new(parent, v))
+		return nomem(p);
+	return 0;
+}
+
 /* Insert a new table under key[0..klen) of parent. */
 static int new_table(struct parser *p, json_t *parent, const char *key,
 		     size_t klen, size_t pos, int depth, unsigned flags,
@@ -588,14 +607,9 @@ static int new_table(struct parser *p, json_t *parent, const char *key,
 	if (ret)
 		return ret;
 	t = json_object();
-	if (!t)
-		return nomem(p);
-	if (tflags_set(&p->tf, t, TF_TABLE | flags)) {
-		json_decref(t);
-		return nomem(p);
-	}
-	if (json_object_setn_new_nocheck(parent, key, klen, t))
-		return nomem(p);
+	ret = add_node(p, t, TF_TABLE | flags, parent, key, klen);
+	if (ret)
+		return ret;
 	*out = t;
 	return 0;
 }
@@ -627,6 +641,7 @@ static int keyval(struct parser *p, json_t *t, int d, unsigned inl)
 	char what[40], name[64];
 	size_t off = p->keys.len, kpos, klen;
 	const char *key;
+	unsigned f;
 	json_t *v;
 	int ret;
 
@@ -654,13 +669,12 @@ static int keyval(struct parser *p, json_t *t, int d, unsigned inl)
 					TF_DOTTED | inl, &v);
 			if (ret)
 				goto out;
-		} else if (!(tflags_get(&p->tf, v) & TF_DOTTED)) {
+		} else if (!((f = tflags_get(&p->tf, v)) & TF_DOTTED)) {
 			excerpt(name, sizeof(name), key, klen);
 			ret = fail(p, kpos,
 				   "cannot add keys to '%s' with a dotted key: it is %s%s",
 				   name, what_is(p, v),
-				   tflags_get(&p->tf, v) == TF_TABLE ? "" :
-				   (tflags_get(&p->tf, v) & (TF_DEFINED | TF_IMPLICIT)) ?
+				   (f & (TF_DEFINED | TF_IMPLICIT)) ?
 				   " made by a [header]" : "");
 			goto out;
 		}
@@ -888,7 +902,7 @@ static size_t scan_digits(struct parser *p, const char *tok, size_t len,
 	}
 }
 
-static int shortest_double(char *dst, size_t cap, double v)
+static void shortest_double(char *dst, size_t cap, double v)
 {
 	int prec;
 
@@ -896,10 +910,9 @@ static int shortest_double(char *dst, size_t cap, double v)
 	for (prec = 15; prec < 17; prec++) {
 		snprintf(dst, cap, "%.*g", prec, v);
 		if (strtod(dst, NULL) == v)
-			return 0;
+			return;
 	}
 	snprintf(dst, cap, "%.17g", v);
-	return 0;
 }
 
 static int make_float(struct parser *p, size_t pos, double v, json_t **out)
@@ -1266,11 +1279,9 @@ static int header(struct parser *p)
 			if (ret)
 				goto out;
 			v = json_array();
-			if (!v || tflags_set(&p->tf, v, TF_AOT) ||
-			    json_object_setn_new_nocheck(t, key, klen, v)) {
-				ret = nomem(p);
+			ret = add_node(p, v, TF_AOT, t, key, klen);
+			if (ret)
 				goto out;
-			}
 		} else if (!(f & TF_AOT)) {
 			ret = fail(p, kpos, "cannot append to '%s': it is %s",
 				   name, what_is(p, v));
@@ -1285,11 +1296,9 @@ static int header(struct parser *p)
 		if (ret)
 			goto out;
 		e = json_object();
-		if (!e || tflags_set(&p->tf, e, TF_TABLE | TF_DEFINED) ||
-		    json_array_append_new(v, e)) {
-			ret = nomem(p);
+		ret = add_node(p, e, TF_TABLE | TF_DEFINED, v, NULL, 0);
+		if (ret)
 			goto out;
-		}
 		p->cur = e;
 		p->cur_depth = d + 2;
 	} else {

@@ -21,7 +21,8 @@
  * a NUL byte inside is an error) into a new JSON object *out (caller
  * owns it).  lim bounds nesting depth and value count (NULL: defaults).
  * Returns 0, or -EINVAL with *err giving the 1-based line and column of
- * the problem and a message, and *out NULL. */
+ * the problem and a message, and *out NULL; -ENOMEM when memory runs out.
+ * lim->max_bytes is not checked here (fm_parse does). */
 int toml_parse(const char *doc, size_t len, int flags,
 	       const struct fm_limits *lim, json_t **out, struct pf_error *err);
 

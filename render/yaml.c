@@ -1,11 +1,13 @@
 /* yaml.c — YAML front matter to jansson values through libyaml's events.
  *
- * The event API is used, never yaml_parser_load(): the loader builds
- * every alias expansion as a node graph it later walks without bound,
- * while here an alias costs one json_incref() and its expansion is only
- * counted, so "billion laughs" stops at the node limit after a few
- * thousand events.  Collections in progress live on an explicit stack
- * bounded by max_depth, so nothing recurses.
+ * The event API is used, never yaml_parser_load(): the loader's document
+ * is a graph whose aliases point back at shared nodes, and turning it
+ * into JSON means walking it, which expands every alias (a billion-laughs
+ * graph of a hundred nodes walks as 10^9 values).  Here an alias costs
+ * one json_incref() and its expansion is only counted, so such a document
+ * stops at the value limit after a few hundred events.  Collections in
+ * progress live on an explicit stack bounded by max_depth, so nothing
+ * recurses.
  */
 #include "yaml_reader.h"
 

@@ -13,6 +13,18 @@
 
 static int passed, failed;
 
+/* jansson's allocations go through here: after `alloc_budget` more of
+ * them (when alloc_limited is set) every one fails. */
+static int alloc_limited;
+static long alloc_budget;
+
+static void *test_malloc(size_t n)
+{
+	if (alloc_limited && alloc_budget-- <= 0)
+		return NULL;
+	return malloc(n);
+}
+
 #define CHECK(cond, ...)                                               \
 	do {                                                           \
 		if (cond) {                                            \
@@ -260,13 +272,49 @@ static void test_big_inputs(void)
 	buf_free(&b);
 }
 
+/* Running out of memory at any of jansson's allocations gives -ENOMEM,
+ * no result and no leak (the sanitizer and valgrind runs check that). */
+static void test_out_of_memory(void)
+{
+	static const char doc[] =
+		"title = \"x\"\nd = 1979-05-27\nf = 1.5\nt = [1, 'a', {b = 2}]\n"
+		"[s.t]\nk.l = true\n[[a.b]]\nm = 1\n[[a.b]]\n";
+	struct pf_error err;
+	json_t *out;
+	int flags, ret, enomem = 0, ok = 0;
+	long n;
+
+	for (flags = 0; flags < 2; flags++) {
+		for (n = 0; n < 400; n++) {
+			alloc_budget = n;
+			alloc_limited = 1;
+			out = (json_t *)&err;
+			ret = toml_parse(doc, sizeof(doc) - 1, flags, NULL, &out,
+					 &err);
+			alloc_limited = 0;
+			CHECK(ret == 0 || (ret == -ENOMEM && !out),
+			      "failing allocation %ld: ret %d", n, ret);
+			if (ret == 0) {
+				ok++;
+				json_decref(out);
+				break;
+			}
+			enomem += ret == -ENOMEM;
+		}
+	}
+	CHECK(enomem > 20 && ok == 2, "%d allocation failures seen, %d successes",
+	      enomem, ok);
+}
+
 int main(void)
 {
+	json_set_alloc_funcs(test_malloc, free);
 	test_front_matter();
 	test_tagged();
 	test_errors();
 	test_limits();
 	test_big_inputs();
+	test_out_of_memory();
 	printf("toml unit: %d passed, %d failed\n", passed, failed);
 	return failed ? 1 : 0;
 }

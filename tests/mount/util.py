@@ -1,0 +1,252 @@
+"""Helpers for the mount tests: run a postfs daemon on a source folder,
+wait for its mount, stop it cleanly, and read what it serves.
+
+The environment names what to test (meson sets these):
+  POSTFS_BIN          the postfs binary
+  POSTFS_SHARED       the shared folder (corpus/basic, tools/)
+  POSTFS_SOURCE_ROOT  the source tree (tests/corpus/bad)
+  POSTFS_VALGRIND=1   run every daemon under valgrind
+"""
+import ctypes
+import json
+import os
+import re
+import shutil
+import signal
+import subprocess
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+SOURCE_ROOT = os.environ.get("POSTFS_SOURCE_ROOT") or os.path.dirname(os.path.dirname(HERE))
+SHARED = os.environ.get("POSTFS_SHARED") or os.path.join(os.path.dirname(SOURCE_ROOT), "shared")
+POSTFS_BIN = os.environ.get("POSTFS_BIN")
+BASIC = os.path.join(SHARED, "corpus", "basic")
+BAD = os.path.join(SOURCE_ROOT, "tests", "corpus", "bad")
+
+VALGRIND = os.environ.get("POSTFS_VALGRIND", "").strip() == "1"
+VALGRIND_CMD = ["valgrind", "-q", "--error-exitcode=99", "--leak-check=full",
+                "--errors-for-leak-kinds=definite"]
+# Seconds to wait for a mount to come up and for the daemon to exit.
+MOUNT_TIMEOUT = 90.0 if VALGRIND else 10.0
+EXIT_TIMEOUT = 90.0 if VALGRIND else 10.0
+
+SANITIZER_MARKERS = ("ERROR: AddressSanitizer", "runtime error:", "LeakSanitizer")
+
+# Names every listing folder may hold besides sub-folders and posts.
+GENERATED = {"index.html", "index.json", "feed.xml", "sitemap.xml", "style.css",
+             "status.json"}
+
+# Every mount started and not yet stopped, so that an interrupted run
+# can still take them down (see conftest.py).
+ACTIVE = []
+
+_PR_SET_PDEATHSIG = 1
+
+
+def _die_with_parent():
+    """In the child before exec: get SIGTERM when the test runner dies,
+    so a killed run does not leave a daemon (and its mount) behind; the
+    daemon unmounts on SIGTERM."""
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGTERM, 0, 0, 0)
+    except OSError:
+        pass
+
+
+def is_mounted(path):
+    """True when path is a mount point, by /proc/self/mountinfo: unlike
+    os.path.ismount this never asks the (maybe hung) file system."""
+    want = os.fsencode(os.path.realpath(path))
+    with open("/proc/self/mountinfo", "rb") as f:
+        for line in f:
+            mp = line.split(b" ")[4]
+            mp = re.sub(rb"\\([0-7]{3})", lambda m: bytes([int(m.group(1), 8)]), mp)
+            if mp == want:
+                return True
+    return False
+
+
+class Mount:
+    """A postfs daemon serving source at path.
+
+    .path, .source, .options; .log() is the daemon's stderr so far."""
+
+    def __init__(self, source, path, options=(), log_path=None, wrapper=(), env=None):
+        self.source = source
+        self.path = path
+        self.options = list(options)
+        self.log_path = log_path or path.rstrip("/") + ".log"
+        self.wrapper = list(wrapper)
+        self.env = env
+        self.proc = None
+        self.stopped = False
+        self.exit_code = None
+
+    def command(self):
+        cmd = list(self.wrapper)
+        if VALGRIND:
+            cmd += VALGRIND_CMD
+        cmd += [POSTFS_BIN, "-f"]
+        for o in self.options:
+            cmd += ["-o", o]
+        cmd += [self.source, self.path]
+        return cmd
+
+    def log(self):
+        try:
+            with open(self.log_path, encoding="utf-8", errors="replace") as f:
+                return f.read()
+        except FileNotFoundError:
+            return ""
+
+    def start(self):
+        """Start the daemon and wait for its mount; raise RuntimeError with
+        the daemon's stderr when it exits or does not mount in time."""
+        os.makedirs(self.path, exist_ok=True)
+        env = dict(os.environ)
+        if self.env:
+            env.update(self.env)
+        with open(self.log_path, "wb") as log:
+            self.proc = subprocess.Popen(self.command(), stdin=subprocess.DEVNULL,
+                                         stdout=log, stderr=log, env=env,
+                                         start_new_session=True,
+                                         preexec_fn=_die_with_parent)
+        ACTIVE.append(self)
+        deadline = time.monotonic() + MOUNT_TIMEOUT
+        while True:
+            if is_mounted(self.path) and os.path.ismount(self.path):
+                return self
+            code = self.proc.poll()
+            if code is not None:
+                self.stopped = True
+                ACTIVE.remove(self)
+                raise RuntimeError("postfs exited with status %s before mounting %s:\n%s"
+                                   % (code, self.path, self.log()))
+            if time.monotonic() > deadline:
+                problems = self.stop()
+                raise RuntimeError("postfs did not mount %s within %.0f s (%s):\n%s"
+                                   % (self.path, MOUNT_TIMEOUT, "; ".join(problems),
+                                      self.log()))
+            time.sleep(0.02)
+
+    def stop(self):
+        """Unmount and wait for the daemon.  Returns the problems found
+        (empty when the unmount was clean, the daemon exited 0 and its log
+        holds no sanitizer report).  Never leaves the mount behind."""
+        if self.stopped:
+            return []
+        self.stopped = True
+        problems = []
+        try:
+            if is_mounted(self.path):
+                r = None
+                for _ in range(20):
+                    r = subprocess.run(["fusermount3", "-u", self.path],
+                                       capture_output=True, text=True)
+                    if r.returncode == 0 or not is_mounted(self.path):
+                        break
+                    time.sleep(0.1)
+                if is_mounted(self.path):
+                    problems.append("fusermount3 -u failed (%s); unmounted lazily"
+                                    % r.stderr.strip())
+                    subprocess.run(["fusermount3", "-u", "-z", self.path],
+                                   capture_output=True)
+            try:
+                self.exit_code = self.proc.wait(timeout=EXIT_TIMEOUT)
+            except subprocess.TimeoutExpired:
+                problems.append("postfs did not exit within %.0f s of the unmount"
+                                % EXIT_TIMEOUT)
+                self.proc.terminate()
+                try:
+                    self.exit_code = self.proc.wait(timeout=5)
+                except subprocess.TimeoutExpired:
+                    self.proc.kill()
+                    self.exit_code = self.proc.wait()
+            if self.exit_code != 0 and not problems:
+                problems.append("postfs exited with status %s after the unmount"
+                                % self.exit_code)
+            log = self.log()
+            for marker in SANITIZER_MARKERS:
+                if marker in log:
+                    problems.append("sanitizer report in the daemon's log (%r)" % marker)
+            if problems:
+                problems.append("daemon log of %s:\n%s" % (self.path, log[-4000:]))
+        finally:
+            if is_mounted(self.path):
+                subprocess.run(["fusermount3", "-u", "-z", self.path], capture_output=True)
+            if self.proc.poll() is None:
+                self.proc.kill()
+                self.proc.wait()
+            if self in ACTIVE:
+                ACTIVE.remove(self)
+        return problems
+
+
+# ---- reading the mount ----------------------------------------------------
+
+def read_json(path):
+    with open(path, "rb") as f:
+        return json.loads(f.read().decode("utf-8"))
+
+
+def read_bytes(path):
+    with open(path, "rb") as f:
+        return f.read()
+
+
+def read_text(path):
+    return read_bytes(path).decode("utf-8")
+
+
+def walk(root):
+    """(folders, files) under root, as paths relative to it ('' is root)."""
+    dirs, files = [""], []
+    for top, dnames, fnames in os.walk(root):
+        rel = os.path.relpath(top, root)
+        rel = "" if rel == "." else rel
+        dirs += [os.path.join(rel, d) for d in dnames]
+        files += [os.path.join(rel, f) for f in fnames]
+    return dirs, files
+
+
+def parse_date(text):
+    """An RFC 3339 date as postfs writes it, as an aware datetime."""
+    import datetime
+    if text.endswith(("Z", "z")):
+        text = text[:-1] + "+00:00"
+    return datetime.datetime.fromisoformat(text)
+
+
+def posts_of(mnt):
+    """The posts listed in posts/index.json."""
+    return read_json(os.path.join(mnt, "posts", "index.json"))["posts"]
+
+
+def post_by_source(mnt, source):
+    """The listing entry of the post read from source (relative to SOURCE)."""
+    for p in posts_of(mnt):
+        if p.get("source") == source:
+            return p
+    return None
+
+
+# ---- making sources -------------------------------------------------------
+
+def copy_corpus(src, dst):
+    shutil.copytree(src, dst, symlinks=True)
+    return dst
+
+
+def write_post(folder, rel, front_matter, body="Some text.\n", mtime=None):
+    """Write SOURCE/rel with YAML front matter (a string, without the
+    '---' lines) and a body; create folders as needed."""
+    path = os.path.join(folder, rel)
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    data = front_matter if isinstance(front_matter, bytes) else front_matter.encode()
+    with open(path, "wb") as f:
+        f.write(b"---\n" + data + (b"" if data.endswith(b"\n") else b"\n") + b"---\n\n"
+                + (body if isinstance(body, bytes) else body.encode()))
+    if mtime is not None:
+        os.utime(path, (mtime, mtime))
+    return path
