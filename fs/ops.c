@@ -40,6 +40,14 @@ static double pfs_attr_timeout(const struct pfs *fs, const struct node_attr *a)
 	return a->is_volatile ? 0.0 : fs->timeout;
 }
 
+static void pfs_file_close(struct site_file *f)
+{
+	blob_unref(f->blob);
+	if (f->fd >= 0)
+		close(f->fd);
+	free(f);
+}
+
 static void pfs_init(void *userdata, struct fuse_conn_info *conn)
 {
 	struct pfs *fs = userdata;
@@ -122,36 +130,53 @@ static void pfs_getattr(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *f
 static void pfs_open(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 {
 	struct pfs *fs = pfs_of(req);
-	struct blob *b;
-	int ret, is_volatile;
+	struct site_file *f;
+	int ret;
 
 	if ((fi->flags & O_ACCMODE) != O_RDONLY || (fi->flags & O_TRUNC)) {
 		fuse_reply_err(req, EROFS);
 		return;
 	}
-	ret = site_read_file(fs->site, ino, &b, &is_volatile);
+	f = malloc(sizeof(*f));
+	if (!f) {
+		fuse_reply_err(req, ENOMEM);
+		return;
+	}
+	ret = site_open_file(fs->site, ino, f);
 	if (ret) {
+		free(f);
 		fuse_reply_err(req, -ret);
 		return;
 	}
 	/* The open file reads this one version from first byte to last,
-	 * whatever changes meanwhile. */
-	fi->fh = (uint64_t)(uintptr_t)b;
-	fi->keep_cache = !is_volatile;
+	 * whatever changes meanwhile: a changed file is a new inode. */
+	fi->fh = (uint64_t)(uintptr_t)f;
+	fi->keep_cache = !f->is_volatile;
 	/* status.json is a live report, not a page: read it directly so
 	 * its size may change between stat and read */
-	fi->direct_io = is_volatile;
+	fi->direct_io = f->is_volatile;
 	fi->noflush = 1;
 	if (fuse_reply_open(req, fi) == -ENOENT)
-		blob_unref(b); /* the open was interrupted */
+		pfs_file_close(f); /* the open was interrupted */
 }
 
 static void pfs_read(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
 		     struct fuse_file_info *fi)
 {
-	struct blob *b = (struct blob *)(uintptr_t)fi->fh;
+	struct site_file *f = (struct site_file *)(uintptr_t)fi->fh;
+	struct blob *b = f->blob;
 
 	(void)ino;
+	if (!b) {
+		/* a file beside a post, read from SOURCE as it is */
+		struct fuse_bufvec bv = FUSE_BUFVEC_INIT(size);
+
+		bv.buf[0].flags = FUSE_BUF_IS_FD | FUSE_BUF_FD_SEEK;
+		bv.buf[0].fd = f->fd;
+		bv.buf[0].pos = off;
+		fuse_reply_data(req, &bv, FUSE_BUF_SPLICE_MOVE);
+		return;
+	}
 	if (off < 0 || (size_t)off >= b->len) {
 		fuse_reply_buf(req, NULL, 0);
 		return;
@@ -164,7 +189,7 @@ static void pfs_read(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
 static void pfs_release(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 {
 	(void)ino;
-	blob_unref((struct blob *)(uintptr_t)fi->fh);
+	pfs_file_close((struct site_file *)(uintptr_t)fi->fh);
 	fuse_reply_err(req, 0);
 }
 

@@ -853,6 +853,7 @@ static int build(struct site *s, struct scan *sc)
 		}
 		sl->post = posts[i];
 		posts[i] = NULL;
+		dirposts_add(s, sl->src, 1);
 		log_post_errors(sl->post);
 		if (post_visible(sl->post, now, s->o.drafts, s->o.future)) {
 			/* filed under its date, to be named oldest first */
@@ -952,6 +953,7 @@ int site_open(const struct site_opts *opts, struct site **out, char *err, size_t
 	s->srcfd = -1;
 	pthread_rwlock_init(&s->lock, NULL);
 	pthread_mutex_init(&s->stat_lock, NULL);
+	pthread_mutex_init(&s->res_lock, NULL);
 	s->o = *opts;
 	s->o.source = dup_or_null(opts->source);
 	s->o.base_url = dup_or_null(opts->base_url);
@@ -1099,7 +1101,9 @@ void site_close(struct site *s)
 	free((char *)s->o.templates);
 	free((char *)s->o.title);
 	free((char *)s->o.taxonomies);
+	res_free_all(s);
 	pthread_rwlock_destroy(&s->lock);
 	pthread_mutex_destroy(&s->stat_lock);
+	pthread_mutex_destroy(&s->res_lock);
 	free(s);
 }

@@ -58,6 +58,18 @@ struct slot {
 	struct dayb *day;            /* the day it is filed under */
 };
 
+/* A file or folder beside posts, by its path in SOURCE: its id names it
+ * in inode numbers for the life of the mount. */
+struct res {
+	uint32_t id;
+	char *path;
+};
+
+struct dircount {
+	char *dir;
+	unsigned n;
+};
+
 struct spelling {
 	char *text;
 	unsigned count;              /* visible posts writing it so */
@@ -135,6 +147,14 @@ struct site {
 	uint64_t src_bytes;
 	int64_t started_ns;
 
+	struct hmap dirposts;        /* folder -> struct dircount: posts under
+	                                it (protected by lock) */
+
+	pthread_mutex_t res_lock;    /* a leaf lock; protects: */
+	struct hmap res_by_path;     /* resource path -> struct res */
+	struct res **res;            /* by id - 1 */
+	uint32_t nres, capres;
+
 	struct updater *up;          /* owned by the updater thread */
 
 	pthread_mutex_t stat_lock;
@@ -199,6 +219,23 @@ uint32_t list_pages(const struct site *s, size_t n);
 /* The posts a listing context holds, newest first, as up to two
  * arrays... see tree.c: collect them into *out (caller frees *out). */
 int ctx_members(struct site *s, const struct ctx *c, struct slot ***out, size_t *n);
+
+/* res.c: files beside posts (posts/NAME/...) */
+void dirposts_add(struct site *s, const char *src, int delta);
+int res_exists(struct site *s, const struct node *n);
+int res_lookup(struct site *s, const struct node *dir, const char *name, struct node *out);
+int res_attr(struct site *s, const struct node *n, struct node_attr *a);
+int res_list(struct site *s, const struct node *dir,
+	     void (*add)(void *ctx, const char *name, const struct node *n, int isdir),
+	     void *ctx);
+int res_open(struct site *s, const struct node *n);
+/* 1 when a post has anything beside it to show in posts/NAME/. */
+int res_has_any(struct site *s, struct slot *sl);
+/* The link a relative URL in a post's Markdown becomes, when it names
+ * something beside the post: appended to out, returns 1; else 0. */
+int res_rewrite(const struct post *p, const char *name, const char *root,
+		const char *u, size_t n, struct buf *out);
+void res_free_all(struct site *s);
 
 /* update.c: the updater's state, created before the first scan */
 int update_init(struct site *s);

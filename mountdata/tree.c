@@ -249,6 +249,7 @@ static int node_exists(struct site *s, const struct node *n)
 	return ret;
 }
 
+
 /* 0 when node n, in any version, exists now.  Caller holds the lock. */
 static int node_exists_any(struct site *s, const struct node *n)
 {
@@ -285,6 +286,8 @@ static int node_exists_any(struct site *s, const struct node *n)
 		if (n->ext > PE_MD || (n->ext == PE_MD && n->ctx.type != CTX_POSTS))
 			return -ENOENT;
 		return member_of(s, site_slot(s, n->post), &n->ctx) ? 0 : -ENOENT;
+	case NC_RES:
+		return res_exists(s, n);
 	}
 	return -ENOENT;
 }
@@ -334,6 +337,10 @@ static uint32_t dir_nlink(struct site *s, const struct node *n)
 	if (n->cls == NC_ROOT)
 		return 2 + 3 + s->ntax; /* posts, by-date, .postfs, by-* */
 	switch (n->ctx.type) {
+	case CTX_POSTS:
+		/* posts/NAME/ folders come and go with the files beside
+		 * posts; 1 says "not counted", which find understands */
+		return 1;
 	case CTX_TAX:
 		return 2 + (uint32_t)s->tax[n->ctx.tax].by_name.len;
 	case CTX_DATE:
@@ -365,6 +372,11 @@ static int attr_unlock(struct site *s, const struct node *n, struct node_attr *a
 
 	memset(a, 0, sizeof(*a));
 	a->ino = node_ino(n);
+	if (n->cls == NC_RES) {
+		ret = res_attr(s, n, a);
+		pthread_rwlock_unlock(&s->lock);
+		return ret;
+	}
 	if (n->cls == NC_ROOT || n->cls == NC_DIR) {
 		l = n->cls == NC_ROOT ? &s->l_all : ctx_listing(s, &n->ctx);
 		a->mode = S_IFDIR | 0555;
@@ -468,6 +480,8 @@ static int resolve(struct site *s, const struct node *dir, const char *name, str
 	size_t len = strlen(name);
 
 	memset(n, 0, sizeof(*n));
+	if (dir->cls == NC_RES)
+		return res_lookup(s, dir, name, n);
 	if (dir->cls == NC_ROOT) {
 		memset(&c, 0, sizeof(c));
 		c.type = CTX_ROOT;
@@ -547,6 +561,17 @@ static int resolve(struct site *s, const struct node *dir, const char *name, str
 		break;
 	}
 
+	/* posts/NAME/: what is beside the post */
+	if (c.type == CTX_POSTS) {
+		struct slot *sl = hmap_get(&s->by_name, name, len);
+
+		if (sl && sl->visible && res_has_any(s, sl)) {
+			memset(n, 0, sizeof(*n));
+			n->cls = NC_RES;
+			n->post = sl->id;
+			return 0;
+		}
+	}
 	/* a post's files */
 	if (c.type == CTX_POSTS || c.type == CTX_TERM || (c.type == CTX_DATE && c.level == 3)) {
 		struct slot *sl = post_by_file(s, name, &n->ext);
@@ -633,6 +658,14 @@ static void dir_subdir(struct dirb *d, const char *name, const struct ctx *c)
 	dir_add(d, name, NULL, &n);
 }
 
+static void dir_res_add(void *ctx, const char *name, const struct node *n, int isdir)
+{
+	struct dirb *d = ctx;
+
+	dir_add(d, name, NULL, n);
+	d->e[d->n - 1].mode = isdir ? S_IFDIR : S_IFREG;
+}
+
 static void dir_posts(struct site *s, struct dirb *d, const struct ctx *c)
 {
 	struct slot **v;
@@ -650,6 +683,12 @@ static void dir_posts(struct site *s, struct dirb *d, const struct ctx *c)
 
 			pn.ver = file_gen(s, &pn);
 			dir_add(d, v[i]->name, sfx[ext], &pn);
+		}
+		if (c->type == CTX_POSTS && res_has_any(s, v[i])) {
+			struct node rn = { .cls = NC_RES, .post = v[i]->id };
+
+			dir_add(d, v[i]->name, NULL, &rn);
+			d->e[d->n - 1].mode = S_IFDIR;
 		}
 	}
 	free(v);
@@ -669,12 +708,18 @@ int site_opendir(struct site *s, uint64_t ino, struct site_dir **out)
 	*out = NULL;
 	if (node_decode(ino, &n))
 		return -ENOENT;
-	if (n.cls != NC_ROOT && n.cls != NC_DIR)
+	if (n.cls != NC_ROOT && n.cls != NC_DIR && n.cls != NC_RES)
 		return -ENOTDIR;
 	pthread_rwlock_rdlock(&s->lock);
 	ret = node_exists(s, &n);
 	if (ret)
 		goto out;
+	if (n.cls == NC_RES) {
+		ret = res_list(s, &n, dir_res_add, &d);
+		if (ret)
+			goto out;
+		goto done;
+	}
 	memset(&c, 0, sizeof(c));
 	if (n.cls == NC_DIR)
 		c = n.ctx;
@@ -791,37 +836,44 @@ void site_dir_free(struct site_dir *d)
 	free(d);
 }
 
-int site_read_file(struct site *s, uint64_t ino, struct blob **out,
-		   int *is_volatile)
+int site_open_file(struct site *s, uint64_t ino, struct site_file *out)
 {
 	struct node n;
 	uint64_t ver;
 	int64_t mtime;
 	int templated, ret;
 
-	*out = NULL;
-	*is_volatile = 0;
+	memset(out, 0, sizeof(*out));
+	out->fd = -1;
 	if (node_decode(ino, &n))
 		return -ENOENT;
 	if (n.cls == NC_ROOT || n.cls == NC_DIR)
 		return -EISDIR;
 	pthread_rwlock_rdlock(&s->lock);
+	if (n.cls == NC_RES) {
+		ret = res_open(s, &n);
+		pthread_rwlock_unlock(&s->lock);
+		if (ret < 0)
+			return ret;
+		out->fd = ret;
+		return 0;
+	}
 	ret = node_exists(s, &n);
 	if (ret) {
 		pthread_rwlock_unlock(&s->lock);
 		return ret;
 	}
 	if (n.cls == NC_LISTFILE && n.file == LF_STATUS) {
-		*is_volatile = 1;
-		return view_render(s, &n, 0, 0, out);
+		out->is_volatile = 1;
+		return view_render(s, &n, 0, 0, &out->blob);
 	}
 	file_version(s, &n, &ver, &mtime, &templated);
-	*out = cache_get(s->cache, ino, ver);
-	if (*out) {
+	out->blob = cache_get(s->cache, ino, ver);
+	if (out->blob) {
 		pthread_rwlock_unlock(&s->lock);
 		return 0;
 	}
-	return view_render(s, &n, ver, mtime, out);
+	return view_render(s, &n, ver, mtime, &out->blob);
 }
 
 void site_statfs(struct site *s, uint64_t *files, uint64_t *bytes)

@@ -30,7 +30,7 @@
 		    IN_MOVE_SELF | IN_ONLYDIR | IN_EXCL_UNLINK)
 
 /* What the updater was told about, by path, until it acts. */
-enum pend_kind { P_FILE = 1, P_DIR = 2, P_GONE_DIR = 4 };
+enum pend_kind { P_FILE = 1, P_DIR = 2, P_GONE_DIR = 4, P_RES = 8 };
 
 struct pend {
 	char *rel;
@@ -337,7 +337,11 @@ static void apply(struct site *s, const char *rel, struct post *p, const char *e
 	touch_post(s, &iv, sl);
 	slot_hide(s, sl, t);
 	old = sl->post;
+	if (old)
+		dirposts_add(s, rel, -1);
 	sl->post = p;
+	if (p)
+		dirposts_add(s, rel, 1);
 	free(sl->load_err);
 	sl->load_err = err ? strdup(err) : NULL;
 	if (p && post_visible(p, t / 1000000000LL, s->o.drafts, s->o.future) &&
@@ -402,6 +406,60 @@ static int path_shown(const char *rel)
 	return 1;
 }
 
+/* A file or folder that is not a post changed at rel: the posts it lies
+ * beside show it in posts/NAME/, which may also appear or vanish. */
+static void touch_res(struct site *s, const char *rel)
+{
+	char dir[PATH_MAX];
+	const char *base;
+	struct inval iv = { 0 };
+	struct ctx pc = { .type = CTX_POSTS };
+	uint32_t k;
+
+	snprintf(dir, sizeof(dir), "%s", rel);
+	base = strrchr(rel, '/') ? strrchr(rel, '/') + 1 : rel;
+	if (strrchr(dir, '/'))
+		*strrchr(dir, '/') = '\0';
+	else
+		dir[0] = '\0';
+	pthread_rwlock_rdlock(&s->lock);
+	for (k = 0; k < s->nslots; k++) {
+		struct slot *sl = s->slots[k];
+		const char *pd;
+		size_t n;
+
+		if (!sl->visible)
+			continue;
+		pd = sl->post->dir;
+		n = strlen(pd);
+		if (strcmp(pd, dir) && !(n == 0 || (!strncmp(dir, pd, n) && dir[n] == '/')))
+			continue;
+		inval_add(&iv, dir_ino(&pc), NULL);
+		inval_add(&iv, dir_ino(&pc), sl->name);
+		if (!strcmp(pd, dir)) {
+			struct node rn = { .cls = NC_RES, .post = sl->id };
+
+			inval_add(&iv, node_ino(&rn), NULL);
+			inval_add(&iv, node_ino(&rn), base);
+		} else {
+			/* deeper: the folder's node, if it was ever named */
+			struct res *r;
+
+			pthread_mutex_lock(&s->res_lock);
+			r = hmap_get(&s->res_by_path, dir, strlen(dir));
+			pthread_mutex_unlock(&s->res_lock);
+			if (r) {
+				struct node rn = { .cls = NC_RES, .post = sl->id, .res = r->id };
+
+				inval_add(&iv, node_ino(&rn), NULL);
+				inval_add(&iv, node_ino(&rn), base);
+			}
+		}
+	}
+	pthread_rwlock_unlock(&s->lock);
+	inval_send(s, &iv);
+}
+
 /* Re-read one source path and file what it holds now. */
 static void refresh_file(struct site *s, const char *rel, int bundle)
 {
@@ -414,6 +472,8 @@ static void refresh_file(struct site *s, const char *rel, int bundle)
 
 	if (!path_shown(rel) || !scan_is_post(base) || (!bundle && in_bundle(s, rel))) {
 		apply(s, rel, NULL, NULL); /* if it was a post, it is not now */
+		if (path_shown(rel))
+			touch_res(s, rel);
 		return;
 	}
 	if (fstatat(s->srcfd, rel, &st, 0) || !S_ISREG(st.st_mode)) {
@@ -669,6 +729,7 @@ static void read_events(struct site *s)
 				} else if (ev->mask & (IN_CREATE | IN_MOVED_TO | IN_ATTRIB)) {
 					pend_add(up, rel, P_DIR);
 				}
+				pend_add(up, rel, P_RES);
 				continue;
 			}
 			/* index.md makes its folder a page bundle, or stops it
@@ -717,6 +778,8 @@ static void process(struct site *s)
 								  strrchr(p->rel, '/') + 1 : p->rel));
 			else if (pass == 3 && (p->kind & P_DIR))
 				reconcile_dir(s, p->rel);
+			if (pass == 3 && (p->kind & P_RES))
+				touch_res(s, p->rel);
 		}
 	}
 	i = 0;

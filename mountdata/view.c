@@ -191,6 +191,8 @@ static void ctx_day_of(const struct slot *sl, struct ctx *c)
 /* Post references a rendering needs after the lock is dropped. */
 struct job {
 	struct post *post;           /* the post of a post page */
+	char *name;                  /* its name in posts/ */
+	char *root;                  /* the way from its page to the root */
 	struct post **sum;           /* posts whose summary a listing shows */
 	json_t **sumdst;             /* where each summary goes */
 	size_t nsum;
@@ -561,6 +563,9 @@ static int view_post(struct site *s, const struct node *n, struct job *j)
 	unsigned i;
 
 	j->post = post_ref(p);
+	j->name = strdup(sl->name);
+	if (!j->name)
+		return -ENOMEM;
 	if (n->ext == PE_MD) {
 		j->kind = JK_SOURCE;
 		return 0;
@@ -633,6 +638,9 @@ static int view_post(struct site *s, const struct node *n, struct job *j)
 	}
 	j->kind = JK_TEMPLATE;
 	j->tmpl = "post.html";
+	j->root = strdup(root);
+	if (!j->root)
+		goto out;
 	v = site_common(s, &n->ctx, root, p->title);
 	if (p->lang)
 		jset(v, "lang", jstr(p->lang));
@@ -945,8 +953,15 @@ static int view_sitemap(struct site *s, struct job *j)
 
 /* ---- rendering outside the lock ------------------------------------------- */
 
+static int rewrite_url(void *ctx, const char *u, size_t n, struct buf *out)
+{
+	struct job *j = ctx;
+
+	return res_rewrite(j->post, j->name, j->root, u, n, out);
+}
+
 static int md_info(struct site *s, struct post *p, struct buf *html,
-		   struct mdr_info *info)
+		   struct mdr_info *info, struct job *j)
 {
 	struct mdr_opts mo = { 0 };
 	char *body;
@@ -958,6 +973,10 @@ static int md_info(struct site *s, struct post *p, struct buf *html,
 		return ret;
 	mo.flags = (s->o.unsafe ? MDR_UNSAFE : 0) | (html ? 0 : MDR_NO_HTML);
 	mo.summary_words = 70;
+	if (j && j->root && j->name) {
+		mo.rewrite = rewrite_url;
+		mo.rewrite_ctx = j;
+	}
 	ret = mdr_render(body, len, &mo, html, info);
 	free(body);
 	return ret;
@@ -984,7 +1003,7 @@ static int finish_post(struct site *s, struct job *j, struct buf *out)
 	int ret, want_html = j->kind == JK_TEMPLATE;
 
 	memset(&info, 0, sizeof(info));
-	ret = md_info(s, j->post, want_html ? &html : NULL, &info);
+	ret = md_info(s, j->post, want_html ? &html : NULL, &info, j);
 	if (ret) {
 		log_warn("%s: cannot read: %s", j->post->src, strerror(-ret));
 		return ret;
@@ -1033,7 +1052,7 @@ static int finish(struct site *s, struct job *j, struct buf *out)
 			struct mdr_info info;
 
 			memset(&info, 0, sizeof(info));
-			if (md_info(s, j->sum[i], NULL, &info))
+			if (md_info(s, j->sum[i], NULL, &info, NULL))
 				memset(&info, 0, sizeof(info));
 			jset(j->sumdst[i], "summary", summary_of(j->sum[i], &info));
 			mdr_info_free(&info);
@@ -1063,6 +1082,8 @@ static void job_free(struct job *j)
 
 	if (j->post)
 		post_unref(j->post);
+	free(j->name);
+	free(j->root);
 	for (i = 0; i < j->nsum; i++)
 		post_unref(j->sum[i]);
 	free(j->sum);

@@ -69,19 +69,23 @@ def _postfs_ready():
 def _mount_factory(tmp_path_factory, label):
     mounts = []
 
-    def factory(source, *options, wrapper=(), env=None):
+    def factory(source, *options, wrapper=(), env=None, timeout=None):
         """Mount source with the given -o options (each 'name' or
         'name=value'); wrapper is a command prefix (e.g. setpriv ...),
-        env extra environment variables for the daemon."""
+        env extra environment variables for the daemon, timeout the
+        seconds to wait for the mount (default util.MOUNT_TIMEOUT)."""
         base = str(tmp_path_factory.mktemp("mnt-" + re.sub(r"[^\w.-]", "_", label),
                                            numbered=True))
         m = util.Mount(str(source), os.path.join(base, "mnt"), options,
                        log_path=os.path.join(base, "postfs.log"), wrapper=wrapper, env=env)
         mounts.append(m)
+        error = None
         try:
-            m.start()
+            m.start(timeout)
         except RuntimeError as e:
-            pytest.fail(str(e), pytrace=False)
+            error = str(e)
+        if error:
+            pytest.fail(error, pytrace=False)
         return m
 
     try:

@@ -100,7 +100,7 @@ class Mount:
         except FileNotFoundError:
             return ""
 
-    def start(self):
+    def start(self, timeout=None):
         """Start the daemon and wait for its mount; raise RuntimeError with
         the daemon's stderr when it exits or does not mount in time."""
         os.makedirs(self.path, exist_ok=True)
@@ -113,7 +113,8 @@ class Mount:
                                          start_new_session=True,
                                          preexec_fn=_die_with_parent)
         ACTIVE.append(self)
-        deadline = time.monotonic() + MOUNT_TIMEOUT
+        timeout = MOUNT_TIMEOUT if timeout is None or VALGRIND else timeout
+        deadline = time.monotonic() + timeout
         while True:
             if is_mounted(self.path) and os.path.ismount(self.path):
                 return self
@@ -124,10 +125,15 @@ class Mount:
                 raise RuntimeError("postfs exited with status %s before mounting %s:\n%s"
                                    % (code, self.path, self.log()))
             if time.monotonic() > deadline:
+                if not is_mounted(self.path):
+                    # stuck before mounting: nothing to unmount cleanly
+                    self.proc.kill()
+                    self.stop()
+                    raise RuntimeError("postfs did not mount %s within %.0f s (killed); "
+                                       "its log:\n%s" % (self.path, timeout, self.log()))
                 problems = self.stop()
-                raise RuntimeError("postfs did not mount %s within %.0f s (%s):\n%s"
-                                   % (self.path, MOUNT_TIMEOUT, "; ".join(problems),
-                                      self.log()))
+                raise RuntimeError("postfs mounted %s but the mount did not answer within "
+                                   "%.0f s:\n%s" % (self.path, timeout, "\n".join(problems)))
             time.sleep(0.02)
 
     def stop(self):

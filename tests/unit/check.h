@@ -144,9 +144,9 @@ static inline int check_str(const char *file, int line, const char *ea,
 	check_mem(__FILE__, __LINE__, #a " == " #b, (a), (alen), (b), (blen))
 
 /* Wrap checks of a known defect (see above): CHECK_KNOWN(CHECK(...)). */
-#define CHECK_KNOWN(stmt) do {                                           \
+#define CHECK_KNOWN(...) do {                                            \
 	check_mode = 1;                                                 \
-	stmt;                                                           \
+	__VA_ARGS__;                                                    \
 	check_mode = 0;                                                 \
 } while (0)
 
