@@ -6,6 +6,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -40,11 +41,18 @@ static double pfs_attr_timeout(const struct pfs *fs, const struct node_attr *a)
 	return a->is_volatile ? 0.0 : fs->timeout;
 }
 
-static void pfs_file_close(struct site_file *f)
+/* An open file. */
+struct pfs_file {
+	pthread_mutex_t lock;   /* protects sf.blob while it is being made */
+	struct site_file sf;
+};
+
+static void pfs_file_close(struct pfs_file *f)
 {
-	blob_unref(f->blob);
-	if (f->fd >= 0)
-		close(f->fd);
+	blob_unref(f->sf.blob);
+	if (f->sf.fd >= 0)
+		close(f->sf.fd);
+	pthread_mutex_destroy(&f->lock);
 	free(f);
 }
 
@@ -130,31 +138,32 @@ static void pfs_getattr(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *f
 static void pfs_open(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 {
 	struct pfs *fs = pfs_of(req);
-	struct site_file *f;
+	struct pfs_file *f;
 	int ret;
 
 	if ((fi->flags & O_ACCMODE) != O_RDONLY || (fi->flags & O_TRUNC)) {
 		fuse_reply_err(req, EROFS);
 		return;
 	}
-	f = malloc(sizeof(*f));
+	f = calloc(1, sizeof(*f));
 	if (!f) {
 		fuse_reply_err(req, ENOMEM);
 		return;
 	}
-	ret = site_open_file(fs->site, ino, f);
+	ret = site_open_file(fs->site, ino, &f->sf);
 	if (ret) {
 		free(f);
 		fuse_reply_err(req, -ret);
 		return;
 	}
+	pthread_mutex_init(&f->lock, NULL);
 	/* The open file reads this one version from first byte to last,
 	 * whatever changes meanwhile: a changed file is a new inode. */
 	fi->fh = (uint64_t)(uintptr_t)f;
-	fi->keep_cache = !f->is_volatile;
+	fi->keep_cache = !f->sf.is_volatile;
 	/* status.json is a live report, not a page: read it directly so
 	 * its size may change between stat and read */
-	fi->direct_io = f->is_volatile;
+	fi->direct_io = f->sf.is_volatile;
 	fi->noflush = 1;
 	if (fuse_reply_open(req, fi) == -ENOENT)
 		pfs_file_close(f); /* the open was interrupted */
@@ -163,20 +172,32 @@ static void pfs_open(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 static void pfs_read(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
 		     struct fuse_file_info *fi)
 {
-	struct site_file *f = (struct site_file *)(uintptr_t)fi->fh;
-	struct blob *b = f->blob;
+	struct pfs *fs = pfs_of(req);
+	struct pfs_file *f = (struct pfs_file *)(uintptr_t)fi->fh;
+	struct blob *b;
+	int ret;
 
-	(void)ino;
-	if (!b) {
+	if (f->sf.fd >= 0) {
 		/* a file beside a post, read from SOURCE as it is */
 		struct fuse_bufvec bv = FUSE_BUFVEC_INIT(size);
 
 		bv.buf[0].flags = FUSE_BUF_IS_FD | FUSE_BUF_FD_SEEK;
-		bv.buf[0].fd = f->fd;
+		bv.buf[0].fd = f->sf.fd;
 		bv.buf[0].pos = off;
 		fuse_reply_data(req, &bv, FUSE_BUF_SPLICE_MOVE);
 		return;
 	}
+	/* Made on the first read that reaches us: with the kernel's cache
+	 * warm, none does.  Reads of one open file are serialised by the
+	 * kernel per page, not per file, hence the lock. */
+	pthread_mutex_lock(&f->lock);
+	ret = site_file_bytes(fs->site, ino, &f->sf);
+	pthread_mutex_unlock(&f->lock);
+	if (ret) {
+		fuse_reply_err(req, -ret);
+		return;
+	}
+	b = f->sf.blob;
 	if (off < 0 || (size_t)off >= b->len) {
 		fuse_reply_buf(req, NULL, 0);
 		return;
@@ -189,7 +210,7 @@ static void pfs_read(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
 static void pfs_release(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 {
 	(void)ino;
-	pfs_file_close((struct site_file *)(uintptr_t)fi->fh);
+	pfs_file_close((struct pfs_file *)(uintptr_t)fi->fh);
 	fuse_reply_err(req, 0);
 }
 

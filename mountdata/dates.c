@@ -146,10 +146,13 @@ int pdate_parse(const char *s, size_t n, struct pdate *d)
 				if (digits(s, n, &pos, 2, &oh))
 					return -EINVAL;
 				om = 0;
-				if (pos < n && s[pos] == ':')
+				if (pos < n && s[pos] == ':') {
 					pos++;
-				if (pos < n && digits(s, n, &pos, 2, &om))
+					if (digits(s, n, &pos, 2, &om))
+						return -EINVAL;
+				} else if (pos < n && digits(s, n, &pos, 2, &om)) {
 					return -EINVAL;
+				}
 				if (oh > 23 || om > 59)
 					return -EINVAL;
 				off = sign * (oh * 60 + om);

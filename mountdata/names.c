@@ -56,6 +56,12 @@ void name_make(struct buf *out, const char *s, size_t n, size_t max)
 	}
 	if (b.len <= max) {
 		buf_add(out, b.data, b.len);
+	} else if (max <= 9) {
+		/* no room for a hash: just cut */
+		keep = utf8_truncate(b.data, b.len, max);
+		buf_add(out, b.data, keep ? keep : 0);
+		if (!keep)
+			buf_addc(out, '_');
 	} else {
 		char tail[16];
 		unsigned long long h = name_hash(b.data, b.len);
@@ -70,5 +76,16 @@ void name_make(struct buf *out, const char *s, size_t n, size_t max)
 
 void name_key(struct buf *b, const char *name, size_t n)
 {
-	utf8_lower(b, name, n);
+	size_t i = 0;
+	int32_t c;
+
+	/* lower case, and the case folding that lower-casing alone misses:
+	 * Greek final sigma is a sigma (ΟΔΟΣ, οδος) */
+	while (i < n) {
+		i += (size_t)utf8_decode(name + i, n - i, &c);
+		c = c < 1 ? 0xFFFD : utf8_tolower(c);
+		if (c == 0x03C2)
+			c = 0x03C3;
+		utf8_encode(b, c);
+	}
 }

@@ -17,6 +17,11 @@ static void date_decode(uint64_t p, struct ctx *c)
 	c->day = (uint8_t)BITS(p, 5);
 }
 
+static int date_ok(const struct ctx *c)
+{
+	return c->year > NODE_MAX_YEAR || c->month > 12 || c->day > 31 ? -ENOENT : 0;
+}
+
 static uint64_t ctx_code(const struct ctx *c)
 {
 	uint64_t p = 0;
@@ -60,7 +65,7 @@ static int ctx_decode(uint64_t code, struct ctx *c)
 			return -ENOENT;
 		c->level = (uint8_t)(p >> 23);
 		date_decode(p, c);
-		return 0;
+		return date_ok(c);
 	}
 	return -ENOENT;
 }
@@ -97,7 +102,7 @@ static int pctx_decode(uint64_t code, struct ctx *c)
 		c->type = CTX_DATE;
 		c->level = 3;
 		date_decode(p, c);
-		return 0;
+		return date_ok(c);
 	}
 	return -ENOENT;
 }
@@ -144,11 +149,15 @@ int node_decode(uint64_t ino, struct node *n)
 		n->file = (uint8_t)BITS(p >> 25, 4);
 		n->page = (uint32_t)BITS(p >> 8, 17);
 		n->ver = (uint8_t)BITS(p, 8);
+		if (n->file > LF_STATUS)
+			return -ENOENT;
 		return ctx_decode(p >> 29, &n->ctx);
 	case NC_POSTFILE:
 		n->ext = (uint8_t)BITS(p >> 30, 2);
 		n->post = (uint32_t)BITS(p >> 7, 23);
 		n->ver = (uint8_t)BITS(p, 7);
+		if (n->ext > PE_MD)
+			return -ENOENT;
 		return pctx_decode(p >> 32, &n->ctx);
 	case NC_RES:
 		n->post = (uint32_t)BITS(p >> 37, 23);

@@ -241,7 +241,7 @@ static void get_terms(struct loadctx *c, json_t *fm, unsigned t,
 
 	if (!v || json_is_null(v))
 		return;
-	if (!json_is_array(v) && !json_is_string(v)) {
+	if (json_is_object(v)) {
 		add_err(p, field_line(c, k), 0, "%s: expected a list of terms", k);
 		return;
 	}

@@ -27,6 +27,16 @@
 
 #include "names.h"
 
+/* Whether a folder shows anything, remembered per folder while its mtime
+ * (which moves when entries come or go) and the posts-per-folder counts
+ * stay as they were: every post of a folder of a thousand asks. */
+struct anycache {
+	char *key;                   /* "b:" or "p:" then the folder */
+	int64_t mtime_ns;
+	uint64_t gen;
+	int any;
+};
+
 void dirposts_add(struct site *s, const char *src, int delta)
 {
 	char dir[PATH_MAX], *slash;
@@ -49,6 +59,7 @@ void dirposts_add(struct site *s, const char *src, int delta)
 		if (dc)
 			dc->n = delta > 0 ? dc->n + 1 : dc->n ? dc->n - 1 : 0;
 	}
+	s->dirposts_gen++;
 }
 
 static unsigned posts_under(struct site *s, const char *dir)
@@ -123,6 +134,16 @@ void res_free_all(struct site *s)
 		free(dc);
 	}
 	hmap_free(&s->dirposts);
+	k = 0;
+	{
+		struct anycache *c;
+
+		while ((c = hmap_next(&s->anycache, &k))) {
+			free(c->key);
+			free(c);
+		}
+		hmap_free(&s->anycache);
+	}
 }
 
 /* May entry `name` of folder `dir` (a path in SOURCE) be shown in the
@@ -140,7 +161,9 @@ static int shown(struct site *s, const struct post *p, const char *dir,
 		return !(!isdir && scan_is_bundle_index(name));
 	if (!isdir)
 		return !scan_is_post(name);
-	snprintf(path, sizeof(path), "%s%s%s", dir, *dir ? "/" : "", name);
+	if ((size_t)snprintf(path, sizeof(path), "%s%s%s", dir, *dir ? "/" : "", name)
+	    >= sizeof(path))
+		return 0;
 	return posts_under(s, path) == 0;
 }
 
@@ -343,27 +366,84 @@ int res_open(struct site *s, const struct node *n)
 	return fd < 0 ? -errno : fd;
 }
 
-struct anyctx {
-	int found;
-};
-
-static void any_add(void *ctx, const char *name, const struct node *n, int isdir)
+static int probe_any(struct site *s, const struct post *p)
 {
-	(void)name;
-	(void)n;
-	(void)isdir;
-	((struct anyctx *)ctx)->found = 1;
+	struct dirent *de;
+	struct stat st;
+	char child[PATH_MAX];
+	DIR *d;
+	int fd, any = 0;
+
+	fd = openat(s->srcfd, *p->dir ? p->dir : ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		return 0;
+	d = fdopendir(fd);
+	if (!d) {
+		close(fd);
+		return 0;
+	}
+	while (!any && (de = readdir(d))) {
+		int isdir;
+
+		if (de->d_name[0] == '.')
+			continue;
+		/* readdir's type saves a stat for all but links */
+		if (de->d_type == DT_REG || de->d_type == DT_DIR) {
+			isdir = de->d_type == DT_DIR;
+		} else {
+			if ((size_t)snprintf(child, sizeof(child), "%s%s%s", p->dir,
+					     *p->dir ? "/" : "", de->d_name) >= sizeof(child) ||
+			    stat_in(s, child, &st))
+				continue;
+			isdir = S_ISDIR(st.st_mode);
+		}
+		any = shown(s, p, p->dir, de->d_name, isdir);
+	}
+	closedir(d);
+	return any;
 }
 
 int res_has_any(struct site *s, struct slot *sl)
 {
-	struct node n = { .cls = NC_RES, .post = sl->id };
-	struct anyctx a = { 0 };
+	const struct post *p = sl->post;
+	struct anycache *c;
+	struct stat st;
+	char key[PATH_MAX + 4];
+	int64_t mt;
+	int any;
 
 	if (!sl->visible)
 		return 0;
-	res_list(s, &n, any_add, &a);
-	return a.found;
+	if (fstatat(s->srcfd, *p->dir ? p->dir : ".", &st, 0))
+		return 0;
+	mt = (int64_t)st.st_mtim.tv_sec * 1000000000LL + st.st_mtim.tv_nsec;
+	snprintf(key, sizeof(key), "%c:%s", p->bundle ? 'b' : 'p', p->dir);
+	pthread_mutex_lock(&s->res_lock);
+	c = hmap_get(&s->anycache, key, strlen(key));
+	if (c && c->mtime_ns == mt && c->gen == s->dirposts_gen) {
+		any = c->any;
+		pthread_mutex_unlock(&s->res_lock);
+		return any;
+	}
+	pthread_mutex_unlock(&s->res_lock);
+	any = probe_any(s, p);
+	pthread_mutex_lock(&s->res_lock);
+	c = hmap_get(&s->anycache, key, strlen(key));
+	if (!c && (c = calloc(1, sizeof(*c)))) {
+		c->key = strdup(key);
+		if (!c->key || hmap_put(&s->anycache, c->key, strlen(c->key), c)) {
+			free(c->key);
+			free(c);
+			c = NULL;
+		}
+	}
+	if (c) {
+		c->mtime_ns = mt;
+		c->gen = s->dirposts_gen;
+		c->any = any;
+	}
+	pthread_mutex_unlock(&s->res_lock);
+	return any;
 }
 
 int res_rewrite(const struct post *p, const char *name, const char *root,

@@ -110,10 +110,17 @@ struct site_file {
 	int is_volatile;     /* bytes change by themselves (status.json) */
 };
 
-/* Open a file node as it is now.  Returns 0, or -EISDIR, -ENOENT,
+/* Open a file node as it is now.  A generated file's bytes are not made
+ * here (a reader whose kernel cache already holds them never needs
+ * them): out->blob stays NULL and site_file_bytes() makes them on the
+ * first read that reaches the daemon.  Returns 0, or -EISDIR, -ENOENT,
  * -ESTALE (an older version of the file: look the name up again), -EIO,
  * -ENOMEM. */
 int site_open_file(struct site *s, uint64_t ino, struct site_file *out);
+/* The bytes of a generated file opened by site_open_file, made once and
+ * kept in out->blob.  Returns 0, or -ESTALE when the file changed since
+ * it was opened and its old bytes are gone, -EIO, -ENOMEM. */
+int site_file_bytes(struct site *s, uint64_t ino, struct site_file *f);
 
 /* Figures for statfs: number of nodes of the tree, and bytes of sources. */
 void site_statfs(struct site *s, uint64_t *files, uint64_t *bytes);

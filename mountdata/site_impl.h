@@ -149,11 +149,14 @@ struct site {
 
 	struct hmap dirposts;        /* folder -> struct dircount: posts under
 	                                it (protected by lock) */
+	uint64_t dirposts_gen;       /* changes with dirposts (lock held for
+	                                writing; read under res_lock too) */
 
 	pthread_mutex_t res_lock;    /* a leaf lock; protects: */
 	struct hmap res_by_path;     /* resource path -> struct res */
 	struct res **res;            /* by id - 1 */
 	uint32_t nres, capres;
+	struct hmap anycache;        /* folder -> struct anycache */
 
 	struct updater *up;          /* owned by the updater thread */
 

@@ -839,9 +839,7 @@ void site_dir_free(struct site_dir *d)
 int site_open_file(struct site *s, uint64_t ino, struct site_file *out)
 {
 	struct node n;
-	uint64_t ver;
-	int64_t mtime;
-	int templated, ret;
+	int ret;
 
 	memset(out, 0, sizeof(*out));
 	out->fd = -1;
@@ -864,16 +862,38 @@ int site_open_file(struct site *s, uint64_t ino, struct site_file *out)
 		return ret;
 	}
 	if (n.cls == NC_LISTFILE && n.file == LF_STATUS) {
+		/* a live report: its bytes are taken now, once */
 		out->is_volatile = 1;
 		return view_render(s, &n, 0, 0, &out->blob);
 	}
+	pthread_rwlock_unlock(&s->lock);
+	return 0;
+}
+
+int site_file_bytes(struct site *s, uint64_t ino, struct site_file *f)
+{
+	struct node n;
+	uint64_t ver;
+	int64_t mtime;
+	int templated, ret;
+
+	if (f->blob)
+		return 0;
+	if (node_decode(ino, &n))
+		return -ENOENT;
+	pthread_rwlock_rdlock(&s->lock);
+	ret = node_exists(s, &n);
+	if (ret) {
+		pthread_rwlock_unlock(&s->lock);
+		return ret == -ENOENT ? -ESTALE : ret;
+	}
 	file_version(s, &n, &ver, &mtime, &templated);
-	out->blob = cache_get(s->cache, ino, ver);
-	if (out->blob) {
+	f->blob = cache_get(s->cache, ino, ver);
+	if (f->blob) {
 		pthread_rwlock_unlock(&s->lock);
 		return 0;
 	}
-	return view_render(s, &n, ver, mtime, &out->blob);
+	return view_render(s, &n, ver, mtime, &f->blob);
 }
 
 void site_statfs(struct site *s, uint64_t *files, uint64_t *bytes)

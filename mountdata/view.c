@@ -18,31 +18,44 @@
 
 /* ---- small JSON helpers ------------------------------------------------- */
 
+/* How many bytes at s[i] (of s[0..n)) are to be dropped: a control
+ * character XML 1.0 forbids (all but tab and line ends) or DEL, which
+ * HTML does not want, or U+FFFE/U+FFFF; 0 for anything else. */
+static size_t bad_at(const char *s, size_t i, size_t n)
+{
+	unsigned char c = (unsigned char)s[i];
+
+	if ((c < 0x20 && c != '\t' && c != '\n' && c != '\r') || c == 0x7F)
+		return 1;
+	/* U+FFFE and U+FFFF: valid UTF-8, but not characters XML allows */
+	if (c == 0xEF && i + 2 < n && (unsigned char)s[i + 1] == 0xBF &&
+	    ((unsigned char)s[i + 2] & 0xFE) == 0xBE)
+		return 3;
+	return 0;
+}
+
 /* A JSON string of any bytes, fit for every page a view feeds: invalid
- * UTF-8 repaired, and control characters (which XML forbids and HTML
- * does not want) dropped, but for tab and line ends. */
+ * UTF-8 repaired, and what XML forbids (control characters but for tab
+ * and line ends, U+FFFE, U+FFFF) dropped. */
 static json_t *jstrn(const char *s, size_t n)
 {
 	struct buf b = BUF_INIT;
 	json_t *j;
-	size_t i;
+	size_t i, k;
 
 	if (!s)
 		return json_null();
-	for (i = 0; i < n; i++) {
-		unsigned char c = (unsigned char)s[i];
-
-		if ((c < 0x20 && c != '\t' && c != '\n' && c != '\r') || c == 0x7F)
+	for (i = 0; i < n; i++)
+		if (bad_at(s, i, n))
 			break;
-	}
 	if (i == n && utf8_valid(s, n))
 		return json_stringn(s, n);
 	for (i = 0; i < n; i++) {
-		unsigned char c = (unsigned char)s[i];
-
-		if ((c < 0x20 && c != '\t' && c != '\n' && c != '\r') || c == 0x7F)
+		if ((k = bad_at(s, i, n))) {
+			i += k - 1;
 			continue;
-		buf_addc(&b, (char)c);
+		}
+		buf_addc(&b, s[i]);
 	}
 	{
 		char *r = utf8_dup(b.data ? b.data : "", b.len);
@@ -92,9 +105,14 @@ static json_t *jday(const struct pdate *d)
 
 /* ---- paths ---------------------------------------------------------------- */
 
+/* How ctx_path writes a folder's name. */
+enum { P_RAW, P_IRI, P_ASCII };
+
 /* Append the path, relative to the mount's root, of context c's folder
- * with a trailing '/' ("" for the root).  With url set, each component
- * is percent-encoded for use in a link. */
+ * with a trailing '/' ("" for the root): as the names are (P_RAW), or
+ * percent-encoded for a link (P_IRI keeps non-ASCII characters, as
+ * browsers and web servers accept; P_ASCII, for feeds and sitemaps,
+ * encodes them too). */
 static void ctx_path(struct site *s, struct buf *b, const struct ctx *c, int url)
 {
 	char tmp[16];
@@ -115,8 +133,8 @@ static void ctx_path(struct site *s, struct buf *b, const struct ctx *c, int url
 			name = s->tax[c->tax].terms[c->term]->name;
 			if (!name)
 				name = "_";
-			if (url)
-				buf_add_urlpart(b, name, strlen(name), 0);
+			if (url != P_RAW)
+				buf_add_urlpart(b, name, strlen(name), url == P_ASCII);
 			else
 				buf_adds(b, name);
 			buf_addc(b, '/');
@@ -205,40 +223,78 @@ struct job {
 
 enum { JK_TEMPLATE, JK_JSON, JK_SOURCE, JK_STATIC, JK_POSTJSON };
 
+/* A name as a heading shows it: its first letter in upper case when it
+ * is an ASCII one ("tags" is "Tags"). */
+static json_t *jlabel(const char *name)
+{
+	json_t *j;
+	char *t;
+
+	if (!name || !(name[0] >= 'a' && name[0] <= 'z'))
+		return jstr(name);
+	t = strdup(name);
+	if (!t)
+		return NULL;
+	t[0] = (char)(t[0] - 'a' + 'A');
+	j = jstr(t);
+	free(t);
+	return j;
+}
+
+/* What every page's view holds: the site, the way to the root, the
+ * page's title, kind and language, the navigation. */
 static json_t *site_common(struct site *s, const struct ctx *c, const char *root,
-			   const char *title)
+			   const char *title, const char *kind)
 {
 	json_t *v = json_object(), *nav = json_object(), *tx = json_array(), *site = json_object();
+	struct buf b = BUF_INIT;
 	unsigned i;
 
 	jset(site, "title", jstr(s->o.title));
 	if (s->o.base_url)
 		jset(site, "base_url", jstr(s->o.base_url));
 	jset(site, "version", json_string(POSTFS_VERSION));
+	jset(site, "feed", jlink(root, "feed.xml"));
 	jset(v, "site", site);
 	jset(v, "root", json_string(root));
 	jset(v, "title", jstr(title));
 	jset(v, "lang", json_string("en"));
+	jset(v, "kind", json_string(kind));
+	buf_printf(&b, "is_%s", kind);
+	jset(v, b.data, json_true());
 	jset(v, "style", jlink(root, "style.css"));
 	jset(nav, "home", jlink(root, "index.html"));
 	jset(nav, "posts", jlink(root, "posts/index.html"));
 	jset(nav, "archive", jlink(root, "by-date/index.html"));
+	jset(nav, "home_current", json_boolean(c->type == CTX_ROOT));
+	jset(nav, "posts_current", json_boolean(c->type == CTX_POSTS));
+	jset(nav, "archive_current", json_boolean(c->type == CTX_DATE));
 	for (i = 0; i < s->ntax; i++) {
 		json_t *t = json_object();
-		struct buf b = BUF_INIT;
 
+		buf_reset(&b);
 		buf_adds(&b, s->tax[i].dirname);
 		buf_adds(&b, "/index.html");
 		jset(t, "name", jstr(s->tax[i].field));
-		jset(t, "title", jstr(s->tax[i].field));
+		jset(t, "title", jlabel(s->tax[i].field));
 		jset(t, "url", jlink(root, b.data));
 		jset(t, "current", json_boolean(c->type >= CTX_TAX && c->type <= CTX_TERM && c->tax == i));
 		json_array_append_new(tx, t);
-		buf_free(&b);
 	}
+	buf_free(&b);
 	jset(nav, "taxonomies", tx);
 	jset(v, "nav", nav);
 	return v;
+}
+
+static const char *month_name(unsigned m)
+{
+	static const char *const names[] = {
+		"", "January", "February", "March", "April", "May", "June", "July",
+		"August", "September", "October", "November", "December",
+	};
+
+	return m <= 12 ? names[m] : "";
 }
 
 /* Breadcrumbs of context c, each {title, url}; the page itself last,
@@ -253,29 +309,29 @@ static json_t *breadcrumbs(struct site *s, const struct ctx *c, const char *root
 
 #define CRUMB(t, path) do {                                           \
 		json_t *o_ = json_object();                              \
-		jset(o_, "title", jstr(t));                              \
+		jset(o_, "title", t);                                    \
 		if (path) jset(o_, "url", jlink(root, path));            \
 		json_array_append_new(a, o_);                            \
 	} while (0)
 
-	CRUMB("Home", c->type == CTX_ROOT && !leaf ? NULL : "index.html");
+	CRUMB(json_string("Home"), c->type == CTX_ROOT && !leaf ? NULL : "index.html");
 	switch (c->type) {
 	case CTX_POSTS:
-		CRUMB("Posts", leaf ? "posts/index.html" : NULL);
+		CRUMB(json_string("Posts"), leaf ? "posts/index.html" : NULL);
 		break;
 	case CTX_TAX:
 	case CTX_TERM:
 		buf_printf(&p, "%s/index.html", s->tax[c->tax].dirname);
-		CRUMB(s->tax[c->tax].field, c->type == CTX_TERM || leaf ? p.data : NULL);
+		CRUMB(jlabel(s->tax[c->tax].field), c->type == CTX_TERM || leaf ? p.data : NULL);
 		if (c->type == CTX_TERM) {
 			buf_reset(&p);
 			ctx_path(s, &p, c, 1);
 			buf_adds(&p, "index.html");
-			CRUMB(s->tax[c->tax].terms[c->term]->name, leaf ? p.data : NULL);
+			CRUMB(jstr(s->tax[c->tax].terms[c->term]->name), leaf ? p.data : NULL);
 		}
 		break;
 	case CTX_DATE:
-		CRUMB("Archive", c->level || leaf ? "by-date/index.html" : NULL);
+		CRUMB(json_string("Archive"), c->level || leaf ? "by-date/index.html" : NULL);
 		for (up = *c, up.level = 1; up.level <= c->level; up.level++) {
 			buf_reset(&p);
 			ctx_path(s, &p, &up, 1);
@@ -283,18 +339,18 @@ static json_t *breadcrumbs(struct site *s, const struct ctx *c, const char *root
 			if (up.level == 1)
 				snprintf(tmp, sizeof(tmp), "%04u", c->year);
 			else if (up.level == 2)
-				snprintf(tmp, sizeof(tmp), "%02u", c->month);
+				snprintf(tmp, sizeof(tmp), "%s", month_name(c->month));
 			else
-				snprintf(tmp, sizeof(tmp), "%02u", c->day);
-			CRUMB(tmp, up.level < c->level || leaf ? p.data : NULL);
+				snprintf(tmp, sizeof(tmp), "%u", c->day);
+			CRUMB(json_string(tmp), up.level < c->level || leaf ? p.data : NULL);
 		}
 		break;
 	case CTX_META:
-		CRUMB("Status", NULL);
+		CRUMB(json_string("Status"), NULL);
 		break;
 	}
 	if (leaf)
-		CRUMB(leaf, NULL);
+		CRUMB(jstr(leaf), NULL);
 #undef CRUMB
 	buf_free(&p);
 	return a;
@@ -328,7 +384,8 @@ static json_t *post_terms(struct site *s, struct slot *sl, const char *root, int
 			buf_free(&p);
 		}
 		jset(o, "name", jstr(s->tax[t].field));
-		jset(o, "title", jstr(s->tax[t].field));
+		/* the JSON keeps the field's name; a page shows it as a label */
+		jset(o, "title", as_json ? jstr(s->tax[t].field) : jlabel(s->tax[t].field));
 		jset(o, "terms", terms);
 		jset(o, "has_terms", json_boolean(sl->nmember_of[t] > 0));
 		json_array_append_new(a, o);
@@ -411,8 +468,19 @@ static int job_want_summary(struct job *j, struct post *p, json_t *dst)
 	return 0;
 }
 
-/* A listing's title. */
-static void ctx_title(struct site *s, const struct ctx *c, struct buf *t)
+/* Append name with its first letter in upper case when an ASCII one. */
+static void buf_add_label(struct buf *t, const char *name)
+{
+	if (name[0] >= 'a' && name[0] <= 'z') {
+		buf_addc(t, (char)(name[0] - 'a' + 'A'));
+		name++;
+	}
+	buf_adds(t, name);
+}
+
+/* A listing's title: as its JSON gives it, or (human set) as its page's
+ * heading shows it ("Tags", "Tag: AI", "May 2024"). */
+static void ctx_title(struct site *s, const struct ctx *c, struct buf *t, int human)
 {
 	switch (c->type) {
 	case CTX_ROOT:
@@ -422,19 +490,29 @@ static void ctx_title(struct site *s, const struct ctx *c, struct buf *t)
 		buf_adds(t, "All posts");
 		break;
 	case CTX_TAX:
-		buf_adds(t, s->tax[c->tax].field);
+		if (human)
+			buf_add_label(t, s->tax[c->tax].field);
+		else
+			buf_adds(t, s->tax[c->tax].field);
 		break;
 	case CTX_TERM:
-		buf_printf(t, "%s: %s", s->tax[c->tax].singular,
-			   s->tax[c->tax].terms[c->term]->name);
+		if (human)
+			buf_add_label(t, s->tax[c->tax].singular);
+		else
+			buf_adds(t, s->tax[c->tax].singular);
+		buf_printf(t, ": %s", s->tax[c->tax].terms[c->term]->name);
 		break;
 	case CTX_DATE:
 		if (c->level == 0)
 			buf_adds(t, "Archive");
 		else if (c->level == 1)
 			buf_printf(t, "%04u", c->year);
+		else if (c->level == 2 && human)
+			buf_printf(t, "%s %04u", month_name(c->month), c->year);
 		else if (c->level == 2)
 			buf_printf(t, "%04u-%02u", c->year, c->month);
+		else if (human)
+			buf_printf(t, "%u %s %04u", c->day, month_name(c->month), c->year);
 		else
 			buf_printf(t, "%04u-%02u-%02u", c->year, c->month, c->day);
 		break;
@@ -445,110 +523,235 @@ static void ctx_title(struct site *s, const struct ctx *c, struct buf *t)
 	buf_add(t, "", 0);
 }
 
-/* Sub-folders a listing shows: terms with counts, years, months, days. */
-static json_t *ctx_folders(struct site *s, const struct ctx *c, int as_json)
+/* One sub-folder of a listing: {name, count, path} for its JSON, or
+ * {name, label, count, url} for its page. */
+static json_t *folder_item(struct site *s, const struct ctx *sub, const char *root,
+			   int as_json, const char *name, json_t *label, size_t count)
+{
+	json_t *o = json_object();
+	struct buf p = BUF_INIT;
+
+	if (as_json) {
+		ctx_path(s, &p, sub, P_RAW);
+		jset(o, "path", jbuf(&p));
+		json_decref(label);
+	} else {
+		ctx_path(s, &p, sub, P_IRI);
+		buf_adds(&p, "index.html");
+		jset(o, "url", jlink(root, p.data));
+		jset(o, "label", label);
+	}
+	jset(o, "name", jstr(name));
+	jset(o, "count", json_integer((json_int_t)count));
+	buf_free(&p);
+	return o;
+}
+
+static int term_key_cmp(const void *a, const void *b)
+{
+	return strcmp((*(struct term *const *)a)->key, (*(struct term *const *)b)->key);
+}
+
+/* The months of year y with posts, newest first. */
+static json_t *year_months(struct site *s, unsigned y, const char *root, int as_json)
 {
 	json_t *a = json_array();
+	struct ctx sub = { .type = CTX_DATE, .level = 2, .year = (uint16_t)y };
+	struct monthb *mb;
+	char tmp[8];
+	unsigned m;
+
+	for (m = 12; m >= 1; m--) {
+		sub.month = (uint8_t)m;
+		if (!(mb = ctx_month(s, &sub)))
+			continue;
+		snprintf(tmp, sizeof(tmp), "%02u", m);
+		json_array_append_new(a, folder_item(s, &sub, root, as_json, tmp,
+						     json_string(month_name(m)), mb->count));
+	}
+	return a;
+}
+
+/* Sub-folders a listing shows: terms with counts (by folder name, so the
+ * listing is stable), years (each with its months on the archive's
+ * page), months, days, and the root's taxonomies. */
+static json_t *ctx_folders(struct site *s, const struct ctx *c, int as_json)
+{
+	json_t *a = json_array(), *o, *label;
 	struct ctx sub;
-	struct buf p = BUF_INIT;
+	struct buf rb = BUF_INIT;
+	const char *root;
 	char tmp[16];
+	size_t n, i;
 	unsigned k, t;
 
-#define FOLDER(title, cnt, extra) do {                                  \
-		json_t *o_ = json_object();                                \
-		buf_reset(&p);                                             \
-		if (as_json) {                                             \
-			ctx_path(s, &p, &sub, 0);                          \
-			jset(o_, "path", jbuf(&p));                        \
-		} else {                                                   \
-			ctx_path(s, &p, &sub, 1);                          \
-			buf_adds(&p, "index.html");                        \
-			jset(o_, "url", jlink(root_s, p.data));            \
-		}                                                          \
-		jset(o_, "name", jstr(title));                             \
-		jset(o_, "count", json_integer((json_int_t)(cnt)));        \
-		extra;                                                     \
-		json_array_append_new(a, o_);                              \
-	} while (0)
-
-	struct buf rb = BUF_INIT;
-	const char *root_s;
-
 	root_rel(&rb, c);
-	root_s = rb.data ? rb.data : "";
+	root = rb.data ? rb.data : "";
 	if (c->type == CTX_TAX) {
 		struct tax *x = &s->tax[c->tax];
 		struct term **v = malloc((x->nterms ? x->nterms : 1) * sizeof(*v));
-		size_t n = 0, i;
 
 		if (!v)
 			goto out;
-		for (k = 0; k < x->nterms; k++)
+		for (n = 0, k = 0; k < x->nterms; k++)
 			if (x->terms[k]->members.n)
 				v[n++] = x->terms[k];
-		/* by folder name, so listings are stable */
-		for (i = 1; i < n; i++) {
-			struct term *cur = v[i];
-			size_t j = i;
-
-			while (j > 0 && strcmp(v[j - 1]->key, cur->key) > 0) {
-				v[j] = v[j - 1];
-				j--;
-			}
-			v[j] = cur;
-		}
+		qsort(v, n, sizeof(*v), term_key_cmp);
 		for (i = 0; i < n; i++) {
+			json_t *sp = json_array();
+
 			memset(&sub, 0, sizeof(sub));
 			sub.type = CTX_TERM;
 			sub.tax = c->tax;
 			sub.term = v[i]->id;
-			FOLDER(v[i]->name, v[i]->members.n, {
-				json_t *sp = json_array();
-				for (t = 0; t < v[i]->nsp; t++)
-					json_array_append_new(sp, jstr(v[i]->sp[t].text));
-				jset(o_, "spellings", sp);
-			});
+			o = folder_item(s, &sub, root, as_json, v[i]->name, jstr(v[i]->name),
+					v[i]->members.n);
+			for (t = 0; t < v[i]->nsp; t++)
+				json_array_append_new(sp, jstr(v[i]->sp[t].text));
+			jset(o, "spellings", sp);
+			json_array_append_new(a, o);
 		}
 		free(v);
-	} else if (c->type == CTX_DATE && c->level < 3) {
+	} else if (c->type == CTX_DATE && c->level == 0) {
 		for (k = NODE_MAX_YEAR + 1; k-- > 0;) {
-			if (c->level == 0) {
-				if (!s->years[k] || !s->years[k]->count)
-					continue;
-				sub = *c;
-				sub.level = 1;
-				sub.year = (uint16_t)k;
-				snprintf(tmp, sizeof(tmp), "%04u", k);
-				FOLDER(tmp, s->years[k]->count, (void)0);
+			if (!s->years[k] || !s->years[k]->count)
 				continue;
+			memset(&sub, 0, sizeof(sub));
+			sub.type = CTX_DATE;
+			sub.level = 1;
+			sub.year = (uint16_t)k;
+			snprintf(tmp, sizeof(tmp), "%04u", k);
+			o = folder_item(s, &sub, root, as_json, tmp, json_string(tmp),
+					s->years[k]->count);
+			if (!as_json) {
+				jset(o, "months", year_months(s, k, root, 0));
+				jset(o, "has_months", json_true());
 			}
-			if (k > (c->level == 1 ? 12u : 31u) || k == 0)
-				continue;
+			json_array_append_new(a, o);
+		}
+	} else if (c->type == CTX_DATE && c->level == 1) {
+		json_decref(a);
+		a = year_months(s, c->year, root, as_json);
+	} else if (c->type == CTX_DATE && c->level == 2) {
+		struct dayb *db;
+
+		for (k = 31; k >= 1; k--) {
 			sub = *c;
-			sub.level = (uint8_t)(c->level + 1);
-			if (c->level == 1)
-				sub.month = (uint8_t)k;
-			else
-				sub.day = (uint8_t)k;
-			if (!ctx_listing(s, &sub))
+			sub.level = 3;
+			sub.day = (uint8_t)k;
+			if (!(db = ctx_day(s, &sub)))
 				continue;
+			snprintf(tmp, sizeof(tmp), "%u %.3s", k, month_name(c->month));
+			label = json_string(tmp);
 			snprintf(tmp, sizeof(tmp), "%02u", k);
-			FOLDER(tmp, c->level == 1 ? ctx_month(s, &sub)->count
-						  : ctx_day(s, &sub)->members.n, (void)0);
+			json_array_append_new(a, folder_item(s, &sub, root, as_json, tmp, label,
+							     db->members.n));
 		}
 	} else if (c->type == CTX_ROOT) {
 		for (t = 0; t < s->ntax; t++) {
 			memset(&sub, 0, sizeof(sub));
 			sub.type = CTX_TAX;
 			sub.tax = (uint8_t)t;
-			FOLDER(s->tax[t].field, s->tax[t].by_name.len, (void)0);
+			json_array_append_new(a, folder_item(s, &sub, root, as_json,
+							     s->tax[t].field,
+							     jlabel(s->tax[t].field),
+							     s->tax[t].by_name.len));
 		}
 	}
-#undef FOLDER
 out:
 	buf_free(&rb);
-	buf_free(&p);
 	return a;
+}
+
+/* The posts of the folder holding context c's post pages (posts/, a
+ * term's, a day's), newest first. */
+static const struct pvec *ctx_vec(struct site *s, const struct ctx *c)
+{
+	struct term *tm;
+	struct dayb *db;
+
+	if (c->type == CTX_POSTS)
+		return &s->all;
+	if (c->type == CTX_TERM && (tm = ctx_term(s, c)))
+		return &tm->members;
+	if (c->type == CTX_DATE && c->level == 3 && (db = ctx_day(s, c)))
+		return &db->members;
+	return NULL;
+}
+
+static json_t *neighbour(struct slot *sl)
+{
+	json_t *o = json_object();
+	struct buf b = BUF_INIT;
+
+	buf_add_urlpart(&b, sl->name, strlen(sl->name), 0);
+	buf_adds(&b, ".html");
+	jset(o, "title", jstr(sl->post->title));
+	jset(o, "url", jbuf(&b));
+	buf_free(&b);
+	return o;
+}
+
+/* post.newer and post.older: the post's neighbours in the folder its
+ * page is in, found by binary search (the folder is in slot_cmp order). */
+static void post_neighbours(struct site *s, struct slot *sl, const struct ctx *c, json_t *o)
+{
+	const struct pvec *v = ctx_vec(s, c);
+	size_t lo = 0, hi, mid;
+	int cmp;
+
+	if (!v)
+		return;
+	hi = v->n;
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		cmp = slot_cmp(v->v[mid], sl);
+		if (!cmp) {
+			if (mid > 0)
+				jset(o, "newer", neighbour(v->v[mid - 1]));
+			if (mid + 1 < v->n)
+				jset(o, "older", neighbour(v->v[mid + 1]));
+			return;
+		}
+		if (cmp < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+}
+
+/* An absolute URL (with base_url) or a path relative to the root. */
+static json_t *abs_url(struct site *s, const char *path)
+{
+	struct buf u = BUF_INIT;
+	json_t *j;
+
+	if (s->o.base_url) {
+		buf_adds(&u, s->o.base_url);
+		if (u.len && u.data[u.len - 1] != '/')
+			buf_addc(&u, '/');
+	}
+	buf_adds(&u, path);
+	j = jbuf(&u);
+	buf_free(&u);
+	return j;
+}
+
+/* An id for an Atom feed or entry: its absolute URL (url, percent-encoded)
+ * with base_url, else a name-based UUID URN from its path, the same on
+ * every mount. */
+static json_t *atom_id(struct site *s, const char *path, const char *url)
+{
+	unsigned long long a = name_hash(path, strlen(path));
+	unsigned long long b = a * 0x9E3779B97F4A7C15ULL ^ 0x5bd1e995ULL;
+	char tmp[64];
+
+	if (s->o.base_url)
+		return abs_url(s, url);
+	snprintf(tmp, sizeof(tmp), "urn:uuid:%08llx-%04llx-5%03llx-%04llx-%012llx",
+		 a >> 32, (a >> 16) & 0xffff, a & 0xfff, (b >> 48 & 0x3fff) | 0x8000,
+		 b & 0xffffffffffffULL);
+	return json_string(tmp);
 }
 
 /* ---- view models ------------------------------------------------------------ */
@@ -641,7 +844,7 @@ static int view_post(struct site *s, const struct node *n, struct job *j)
 	j->root = strdup(root);
 	if (!j->root)
 		goto out;
-	v = site_common(s, &n->ctx, root, p->title);
+	v = site_common(s, &n->ctx, root, p->title, "post");
 	if (p->lang)
 		jset(v, "lang", jstr(p->lang));
 	jset(v, "breadcrumbs", breadcrumbs(s, &n->ctx, root, p->title));
@@ -675,12 +878,84 @@ static int view_post(struct site *s, const struct node *n, struct job *j)
 	buf_adds(&b, ".json");
 	jset(o, "json_url", jbuf(&b));
 	jset(o, "draft", json_boolean(p->draft));
+	if (p->lang)
+		jset(o, "lang", jstr(p->lang));
+	{
+		int any = 0;
+
+		for (i = 0; i < s->ntax; i++)
+			any |= sl->nmember_of[i] > 0;
+		jset(o, "has_terms", json_boolean(any));
+	}
+	post_neighbours(s, sl, &n->ctx, o);
 	jset(v, "post", o);
 	j->view = v;
 out:
 	buf_free(&b);
 	buf_free(&rb);
 	return j->view ? 0 : -ENOMEM;
+}
+
+static void page_link(json_t *a, uint32_t k, uint32_t page, uint32_t last)
+{
+	json_t *o = json_object();
+	char tmp[32];
+
+	if (k == 1)
+		snprintf(tmp, sizeof(tmp), "index.html");
+	else
+		snprintf(tmp, sizeof(tmp), "index-%u.html", k);
+	jset(o, "number", json_integer(k));
+	jset(o, "url", json_string(tmp));
+	jset(o, "current", json_boolean(k == page));
+	jset(o, "gap", json_false());
+	jset(o, "first", json_boolean(k == 1));
+	jset(o, "last", json_boolean(k == last));
+	json_array_append_new(a, o);
+}
+
+/* Links to a listing's pages: the first, the last and the two on each
+ * side of the current one, with a gap marker ({"gap": true}) where pages
+ * are left out, so a page costs the same however many there are.  Sets
+ * lst.prev and lst.next too. */
+static json_t *page_links(json_t *lst, uint32_t page, uint32_t pages)
+{
+	json_t *a = json_array(), *gap;
+	uint32_t k, lo = page > 3 ? page - 2 : 1, hi = page + 2 < pages ? page + 2 : pages;
+	char tmp[32];
+
+	if (page > 1) {
+		if (page == 2)
+			snprintf(tmp, sizeof(tmp), "index.html");
+		else
+			snprintf(tmp, sizeof(tmp), "index-%u.html", page - 1);
+		jset(lst, "prev", json_string(tmp));
+	}
+	if (page < pages) {
+		snprintf(tmp, sizeof(tmp), "index-%u.html", page + 1);
+		jset(lst, "next", json_string(tmp));
+	}
+	if (lo > 1) {
+		page_link(a, 1, page, pages);
+		if (lo > 2) {
+			gap = json_object();
+			jset(gap, "gap", json_true());
+			jset(gap, "current", json_false());
+			json_array_append_new(a, gap);
+		}
+	}
+	for (k = lo; k <= hi; k++)
+		page_link(a, k, page, pages);
+	if (hi < pages) {
+		if (hi + 1 < pages) {
+			gap = json_object();
+			jset(gap, "gap", json_true());
+			jset(gap, "current", json_false());
+			json_array_append_new(a, gap);
+		}
+		page_link(a, pages, page, pages);
+	}
+	return a;
 }
 
 static int view_listing(struct site *s, const struct node *n, struct job *j)
@@ -696,7 +971,7 @@ static int view_listing(struct site *s, const struct node *n, struct job *j)
 
 	root_rel(&rb, c);
 	root = rb.data ? rb.data : "";
-	ctx_title(s, c, &t);
+	ctx_title(s, c, &t, 0);
 	if (c->type != CTX_TAX && ctx_members(s, c, &mem, &nmem))
 		goto out;
 	if (as_json) {
@@ -734,20 +1009,40 @@ static int view_listing(struct site *s, const struct node *n, struct job *j)
 		goto out;
 	}
 	j->kind = JK_TEMPLATE;
-	j->tmpl = c->type == CTX_ROOT ? "home.html" : "list.html";
-	v = site_common(s, c, root, t.data);
+	j->tmpl = c->type == CTX_ROOT ? "home.html" : c->type == CTX_TAX ? "terms.html" : "list.html";
+	buf_reset(&t);
+	ctx_title(s, c, &t, 1);
+	v = site_common(s, c, root, t.data, c->type == CTX_ROOT ? "home" :
+			c->type == CTX_TAX ? "terms" : c->type == CTX_DATE ? "archive" : "list");
 	jset(v, "breadcrumbs", breadcrumbs(s, c, root, NULL));
-	if (ctx_has_feed(c)) {
+	if (ctx_has_feed(c))
+		jset(v, "feed", json_string("feed.xml"));
+	if (s->o.base_url) {
 		buf_reset(&b);
-		buf_adds(&b, "feed.xml");
-		jset(v, "feed", jbuf(&b));
+		ctx_path(s, &b, c, P_ASCII);
+		if (n->page > 1)
+			buf_printf(&b, "index-%u.html", n->page);
+		else
+			buf_adds(&b, "index.html");
+		jset(v, "canonical", abs_url(s, b.data));
 	}
 	lst = json_object();
+	jset(v, "list", lst);
 	jset(lst, "title", jbuf(&t));
 	jset(lst, "count", json_integer((json_int_t)nmem));
 	jset(lst, "folders", ctx_folders(s, c, 0));
+	buf_reset(&b);
+	if (c->type == CTX_TAX)
+		buf_printf(&b, "%zu %s", json_array_size(json_object_get(lst, "folders")),
+			   json_array_size(json_object_get(lst, "folders")) == 1
+			   ? s->tax[c->tax].singular : s->tax[c->tax].field);
+	else
+		buf_printf(&b, "%zu post%s", nmem, nmem == 1 ? "" : "s");
+	jset(lst, "count_text", jbuf(&b));
 	jset(lst, "has_folders", json_boolean(json_array_size(json_object_get(lst, "folders")) > 0));
-	if (c->type == CTX_ROOT) {
+	if (c->type == CTX_DATE && c->level == 0) {
+		to = 0; /* the archive's page: years and months only */
+	} else if (!ctx_paginates(c)) {
 		to = nmem < s->o.page_size ? nmem : s->o.page_size;
 	} else {
 		pages = list_pages(s, nmem);
@@ -755,6 +1050,7 @@ static int view_listing(struct site *s, const struct node *n, struct job *j)
 		to = from + s->o.page_size < nmem ? from + s->o.page_size : nmem;
 	}
 	posts = json_array();
+	jset(lst, "posts", posts);
 	for (i = from; i < to; i++) {
 		json_t *it = post_item(s, mem[i], c, root, 0);
 
@@ -762,39 +1058,16 @@ static int view_listing(struct site *s, const struct node *n, struct job *j)
 		if (job_want_summary(j, mem[i]->post, it))
 			goto out_view;
 	}
-	jset(lst, "posts", posts);
 	jset(lst, "has_posts", json_boolean(to > from));
 	jset(lst, "page", json_integer(n->page));
 	jset(lst, "pages", json_integer(pages));
-	if (pages > 1) {
-		json_t *pl = json_array();
-		uint32_t k;
-
-		for (k = 1; k <= pages; k++) {
-			json_t *po = json_object();
-
-			buf_reset(&b);
-			if (k == 1)
-				buf_adds(&b, "index.html");
-			else
-				buf_printf(&b, "index-%u.html", k);
-			jset(po, "number", json_integer(k));
-			jset(po, "url", jbuf(&b));
-			jset(po, "current", json_boolean(k == n->page));
-			json_array_append_new(pl, po);
-			if (k == n->page - 1)
-				jset(lst, "prev", jbuf(&b));
-			if (k == n->page + 1)
-				jset(lst, "next", jbuf(&b));
-		}
-		jset(lst, "page_links", pl);
-	}
-	jset(v, "list", lst);
+	jset(lst, "has_pages", json_boolean(pages > 1));
+	if (pages > 1)
+		jset(lst, "page_links", page_links(lst, n->page, pages));
 	j->view = v;
 	ret = 0;
 	goto out;
 out_view:
-	json_decref(lst);
 	json_decref(v);
 out:
 	free(mem);
@@ -804,47 +1077,11 @@ out:
 	return ret;
 }
 
-/* An id for an Atom feed or entry: the absolute URL with base_url, else
- * a name-based UUID URN from the thing's path, the same on every mount. */
-static json_t *atom_id(struct site *s, const char *path)
+/* A link in a feed: absolute with base_url, else relative to the feed
+ * (root is the way from the feed's folder to the mount's root). */
+static json_t *feed_url(struct site *s, const char *root, const char *path)
 {
-	unsigned long long a = name_hash(path, strlen(path));
-	unsigned long long b = name_hash(path, strlen(path)) * 0x9E3779B97F4A7C15ULL ^ 0x5bd1e995ULL;
-	char tmp[64];
-
-	if (s->o.base_url) {
-		struct buf u = BUF_INIT;
-		json_t *j;
-
-		buf_adds(&u, s->o.base_url);
-		if (u.len && u.data[u.len - 1] != '/')
-			buf_addc(&u, '/');
-		buf_adds(&u, path);
-		j = jbuf(&u);
-		buf_free(&u);
-		return j;
-	}
-	snprintf(tmp, sizeof(tmp), "urn:uuid:%08llx-%04llx-5%03llx-%04llx-%012llx",
-		 a >> 32, (a >> 16) & 0xffff, a & 0xfff, (b >> 48 & 0x3fff) | 0x8000,
-		 b & 0xffffffffffffULL);
-	return json_string(tmp);
-}
-
-/* An absolute URL (with base_url) or a path relative to the root. */
-static json_t *abs_url(struct site *s, const char *path)
-{
-	struct buf u = BUF_INIT;
-	json_t *j;
-
-	if (s->o.base_url) {
-		buf_adds(&u, s->o.base_url);
-		if (u.len && u.data[u.len - 1] != '/')
-			buf_addc(&u, '/');
-	}
-	buf_adds(&u, path);
-	j = jbuf(&u);
-	buf_free(&u);
-	return j;
+	return s->o.base_url ? abs_url(s, path) : jlink(root, path);
 }
 
 /* feed.xml of the root or a term: the listing's newest page, with what
@@ -852,38 +1089,47 @@ static json_t *abs_url(struct site *s, const char *path)
 static void feed_extras(struct site *s, const struct node *n, json_t *v)
 {
 	json_t *posts = json_object_get(json_object_get(v, "list"), "posts"), *e;
+	const char *root = json_string_value(json_object_get(v, "root"));
 	struct listing *l = ctx_listing(s, &n->ctx);
 	struct buf p = BUF_INIT, u = BUF_INIT;
+	int enc = s->o.base_url ? P_ASCII : P_IRI;
 	struct pdate d;
 	size_t i;
 
-	ctx_path(s, &p, &n->ctx, 0);
+	ctx_path(s, &p, &n->ctx, P_RAW);
 	buf_adds(&p, "feed.xml");
-	jset(v, "feed_id", atom_id(s, p.data));
-	buf_reset(&u);
-	ctx_path(s, &u, &n->ctx, 1);
+	ctx_path(s, &u, &n->ctx, enc);
 	buf_adds(&u, "feed.xml");
-	jset(v, "feed_self", abs_url(s, u.data));
+	jset(v, "feed_id", atom_id(s, p.data, u.data));
+	jset(v, "feed_self", feed_url(s, root, u.data));
 	buf_reset(&u);
-	ctx_path(s, &u, &n->ctx, 1);
+	ctx_path(s, &u, &n->ctx, enc);
 	buf_adds(&u, "index.html");
-	jset(v, "feed_alternate", abs_url(s, u.data));
+	jset(v, "feed_alternate", feed_url(s, root, u.data));
+	buf_reset(&p);
+	if (n->ctx.type == CTX_ROOT) {
+		buf_adds(&p, s->o.title);
+	} else {
+		buf_printf(&p, "%s: ", s->o.title);
+		ctx_title(s, &n->ctx, &p, 1);
+	}
+	jset(v, "feed_title", jbuf(&p));
 	pdate_from_time(l->mtime_ns / 1000000000LL, 0, &d);
 	jset(v, "feed_updated", jdate(&d));
 	json_array_foreach(posts, i, e) {
 		const char *name = json_string_value(json_object_get(e, "name"));
-		struct slot *sl = hmap_get(&s->by_name, name, strlen(name));
+		struct slot *sl = name ? hmap_get(&s->by_name, name, strlen(name)) : NULL;
 
 		if (!sl)
 			continue;
 		buf_reset(&p);
 		buf_printf(&p, "posts/%s.html", sl->name);
-		jset(e, "id", atom_id(s, p.data));
 		buf_reset(&u);
 		buf_adds(&u, "posts/");
-		buf_add_urlpart(&u, sl->name, strlen(sl->name), s->o.base_url != NULL);
+		buf_add_urlpart(&u, sl->name, strlen(sl->name), enc == P_ASCII);
 		buf_adds(&u, ".html");
-		jset(e, "abs_url", abs_url(s, u.data));
+		jset(e, "id", atom_id(s, p.data, u.data));
+		jset(e, "abs_url", feed_url(s, root, u.data));
 		jset(e, "updated", jdate(sl->post->lastmod.set ? &sl->post->lastmod
 							   : &sl->post->date));
 	}
@@ -905,13 +1151,15 @@ static void sitemap_add(json_t *urls, json_t *loc, int64_t mtime_ns)
 	buf_free(&b);
 }
 
-/* sitemap.xml: every post's page in posts/ and every listing's first page. */
+/* sitemap.xml: every post's page in posts/ and every listing's first
+ * page (the root, posts/, taxonomies and terms, by-date/ and each year,
+ * month and day). */
 static int view_sitemap(struct site *s, struct job *j)
 {
 	json_t *v = json_object(), *urls = json_array();
 	struct buf u = BUF_INIT;
 	size_t i;
-	unsigned t, k;
+	unsigned t, k, y, m, d;
 
 	j->kind = JK_TEMPLATE;
 	j->tmpl = "sitemap.xml";
@@ -942,6 +1190,34 @@ static int view_sitemap(struct site *s, struct job *j)
 			buf_add_urlpart(&u, tm->name, strlen(tm->name), 1);
 			buf_adds(&u, "/index.html");
 			sitemap_add(urls, abs_url(s, u.data), tm->l.mtime_ns);
+		}
+	}
+	sitemap_add(urls, abs_url(s, "by-date/index.html"), s->l_dates.mtime_ns);
+	for (y = NODE_MAX_YEAR + 1; y-- > 0;) {
+		struct yearb *yb = s->years[y];
+
+		if (!yb || !yb->count)
+			continue;
+		buf_reset(&u);
+		buf_printf(&u, "by-date/%04u/index.html", y);
+		sitemap_add(urls, abs_url(s, u.data), yb->l.mtime_ns);
+		for (m = 12; m >= 1; m--) {
+			struct monthb *mb = yb->months[m];
+
+			if (!mb || !mb->count)
+				continue;
+			buf_reset(&u);
+			buf_printf(&u, "by-date/%04u/%02u/index.html", y, m);
+			sitemap_add(urls, abs_url(s, u.data), mb->l.mtime_ns);
+			for (d = 31; d >= 1; d--) {
+				struct dayb *db = mb->days[d];
+
+				if (!db || !db->members.n)
+					continue;
+				buf_reset(&u);
+				buf_printf(&u, "by-date/%04u/%02u/%02u/index.html", y, m, d);
+				sitemap_add(urls, abs_url(s, u.data), db->l.mtime_ns);
+			}
 		}
 	}
 	jset(v, "urls", urls);
@@ -1013,10 +1289,26 @@ static int finish_post(struct site *s, struct job *j, struct buf *out)
 	jset(o, "summary", summary_of(j->post, &info));
 	jset(o, "word_count", json_integer((json_int_t)info.words));
 	jset(o, "reading_time", json_integer(mdr_reading_minutes(info.words)));
-	jset(o, "toc", json_incref(info.toc));
 	if (want_html) {
+		json_t *toc = json_deep_copy(info.toc), *e;
+		json_int_t top = 6;
+		size_t i;
+
+		/* each entry's depth below the highest heading level, for
+		 * indenting a flat list */
+		json_array_foreach(toc, i, e)
+			if (json_integer_value(json_object_get(e, "level")) < top)
+				top = json_integer_value(json_object_get(e, "level"));
+		json_array_foreach(toc, i, e)
+			jset(e, "depth", json_integer(json_integer_value(
+					json_object_get(e, "level")) - top));
+		jset(o, "toc", toc);
 		jset(o, "has_toc", json_boolean(json_array_size(info.toc) > 1));
 		jset(o, "content", jbuf(&html));
+		jset(j->view, "description", j->post->description ? jstr(j->post->description)
+								  : json_incref(json_object_get(o, "summary")));
+	} else {
+		jset(o, "toc", json_incref(info.toc));
 	}
 	mdr_info_free(&info);
 	buf_free(&html);
@@ -1055,6 +1347,9 @@ static int finish(struct site *s, struct job *j, struct buf *out)
 			if (md_info(s, j->sum[i], NULL, &info, NULL))
 				memset(&info, 0, sizeof(info));
 			jset(j->sumdst[i], "summary", summary_of(j->sum[i], &info));
+			jset(j->sumdst[i], "word_count", json_integer((json_int_t)info.words));
+			jset(j->sumdst[i], "reading_time",
+			     json_integer(mdr_reading_minutes(info.words)));
 			mdr_info_free(&info);
 		}
 		return theme_render(j->theme, j->tmpl, j->view, out);

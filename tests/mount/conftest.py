@@ -69,15 +69,17 @@ def _postfs_ready():
 def _mount_factory(tmp_path_factory, label):
     mounts = []
 
-    def factory(source, *options, wrapper=(), env=None, timeout=None):
+    def factory(source, *options, wrapper=(), env=None, timeout=None, args=()):
         """Mount source with the given -o options (each 'name' or
         'name=value'); wrapper is a command prefix (e.g. setpriv ...),
         env extra environment variables for the daemon, timeout the
-        seconds to wait for the mount (default util.MOUNT_TIMEOUT)."""
+        seconds to wait for the mount (default util.MOUNT_TIMEOUT), args
+        more command-line arguments (e.g. "-s")."""
         base = str(tmp_path_factory.mktemp("mnt-" + re.sub(r"[^\w.-]", "_", label),
                                            numbered=True))
         m = util.Mount(str(source), os.path.join(base, "mnt"), options,
-                       log_path=os.path.join(base, "postfs.log"), wrapper=wrapper, env=env)
+                       log_path=os.path.join(base, "postfs.log"), wrapper=wrapper, env=env,
+                       args=args)
         mounts.append(m)
         error = None
         try:

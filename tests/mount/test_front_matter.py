@@ -66,6 +66,8 @@ def mnt(tmp_path_factory, module_mount):
     util.write_post(src, "nasty.md", "title: %s\ndate: 2024-01-06\ntags: [%s]\n"
                     "description: %s\nsummary: %s\n" % ((repr_yaml(NASTY),) * 4),
                     "<div class=\"raw-html\">raw</div>\n\n<script>alert(2)</script>\n\n"
+                    "[js](javascript:alert(3)) [vb](vbscript:msgbox) "
+                    "[data](data:text/html;base64,PHNjcmlwdD4=) [ok](https://example.org/ok)\n\n"
                     "Text after.\n")
     return module_mount(src)
 
@@ -140,6 +142,18 @@ def test_values_escaped_in_xml(mnt):
             ET.fromstring(util.read_bytes(os.path.join(mnt.path, "by-tag", d, "feed.xml")))
 
 
+def hrefs(page):
+    return re.findall(r'href="([^"]*)"', page)
+
+
+def test_dangerous_links_neutralised_by_default(mnt):
+    page = util.read_text(os.path.join(mnt.path, "posts", "nasty.html"))
+    for h in hrefs(page):
+        for bad in ("javascript:alert", "vbscript:msgbox", "data:text/html"):
+            assert bad not in h, h
+    assert "https://example.org/ok" in hrefs(page)
+
+
 def test_raw_html_left_out_by_default(mnt):
     page = util.read_text(os.path.join(mnt.path, "posts", "nasty.html"))
     assert '<div class="raw-html">' not in page
@@ -151,5 +165,6 @@ def test_raw_html_with_unsafe(mnt, mount):
     m = mount(mnt.source, "unsafe")
     page = util.read_text(os.path.join(m.path, "posts", "nasty.html"))
     assert '<div class="raw-html">raw</div>' in page
+    assert "javascript:alert(3)" in hrefs(page)
     # front matter is escaped even so
     assert "<script>alert(1)" not in page

@@ -1,7 +1,6 @@
 """The posts of corpus/basic where DESIGN.md says they go: the sample
 post in every tree, merged case variants, slugs, bundles, JSON and TOML
 front matter, newest-first listings and links that resolve."""
-import html.parser
 import os
 import re
 import urllib.parse
@@ -206,56 +205,9 @@ def test_html_listing_order_matches_json(basic):
         assert seen == order, folder
 
 
-class _Links(html.parser.HTMLParser):
-    def __init__(self):
-        super().__init__()
-        self.links, self.ids = [], set()
-
-    def handle_starttag(self, tag, attrs):
-        for k, v in attrs:
-            if k in ("href", "src") and v is not None:
-                self.links.append((tag, v))
-            if k == "id" and v:
-                self.ids.add(v)
-
-
-def _parse(path, cache):
-    if path not in cache:
-        p = _Links()
-        p.feed(util.read_text(path))
-        cache[path] = p
-    return cache[path]
-
-
 def test_relative_links_resolve(basic):
     """Every link of every page leads to a file of the mount (and to an id
     in it when it has a #fragment): the tree works under any prefix."""
-    cache, bad, count = {}, [], 0
-    _, files = util.walk(basic.path)
-    for f in files:
-        if not f.endswith(".html"):
-            continue
-        page = os.path.join(basic.path, f)
-        for tag, url in _parse(page, cache).links:
-            u = urllib.parse.urlsplit(url)
-            if u.scheme or u.netloc:
-                continue
-            if u.path.startswith("/"):
-                bad.append("%s: <%s> %r is absolute, not relative" % (f, tag, url))
-                continue
-            count += 1
-            target = page if not u.path else os.path.normpath(
-                os.path.join(os.path.dirname(page), urllib.parse.unquote(u.path)))
-            if not (target + os.sep).startswith(basic.path + os.sep):
-                bad.append("%s: %r leads out of the mount" % (f, url))
-            elif os.path.isdir(target):
-                if not os.path.isfile(os.path.join(target, "index.html")):
-                    bad.append("%s: %r is a folder without index.html" % (f, url))
-            elif not os.path.isfile(target):
-                bad.append("%s: <%s> %r: no such file" % (f, tag, url))
-            elif u.fragment and target.endswith(".html"):
-                frag = urllib.parse.unquote(u.fragment)
-                if frag not in _parse(target, cache).ids:
-                    bad.append("%s: %r: no id %r there" % (f, url, frag))
+    bad, count = util.check_links(basic.path)
     assert count > 100
     assert not bad, "%d bad links:\n%s" % (len(bad), "\n".join(bad[:30]))

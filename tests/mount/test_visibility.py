@@ -118,3 +118,19 @@ def test_scheduled_and_expiring_change_on_their_own(tmp_path, mount):
     files = os.listdir(os.path.join(m.path, "posts"))
     assert "soon.html" in files and "ending.html" not in files
     assert os.path.isfile(os.path.join(m.path, "posts", "soon.html"))
+
+
+def test_date_only_publish_date_today_in_the_mount_zone(tmp_path, mount):
+    """README: a date-only publishDate of today means midnight in the
+    mount's zone (so a post published today in UTC+14 is shown there)."""
+    import zoneinfo
+    zone = "Pacific/Kiritimati"  # UTC+14: its today starts first
+    today = datetime.datetime.now(zoneinfo.ZoneInfo(zone)).date()
+    src = str(tmp_path / "src")
+    util.write_post(src, "today.md", "title: Today\npublishDate: %s\n" % today.isoformat())
+    util.write_post(src, "tomorrow.md", "title: Tomorrow\npublishDate: %s\n"
+                    % (today + datetime.timedelta(days=1)).isoformat())
+    m = mount(src, "timezone=" + zone)
+    assert {p["name"] for p in util.posts_of(m.path)} == {"today"}
+    meta = util.read_json(os.path.join(m.path, "posts", "today.json"))
+    assert util.parse_date(meta["date"]).utcoffset() == datetime.timedelta(hours=14)

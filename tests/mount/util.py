@@ -8,6 +8,7 @@ The environment names what to test (meson sets these):
   POSTFS_VALGRIND=1   run every daemon under valgrind
 """
 import ctypes
+import html.parser
 import json
 import os
 import re
@@ -15,6 +16,7 @@ import shutil
 import signal
 import subprocess
 import time
+import urllib.parse
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 SOURCE_ROOT = os.environ.get("POSTFS_SOURCE_ROOT") or os.path.dirname(os.path.dirname(HERE))
@@ -72,10 +74,12 @@ class Mount:
 
     .path, .source, .options; .log() is the daemon's stderr so far."""
 
-    def __init__(self, source, path, options=(), log_path=None, wrapper=(), env=None):
+    def __init__(self, source, path, options=(), log_path=None, wrapper=(), env=None,
+                 args=()):
         self.source = source
         self.path = path
         self.options = list(options)
+        self.args = list(args)
         self.log_path = log_path or path.rstrip("/") + ".log"
         self.wrapper = list(wrapper)
         self.env = env
@@ -87,7 +91,7 @@ class Mount:
         cmd = list(self.wrapper)
         if VALGRIND:
             cmd += VALGRIND_CMD
-        cmd += [POSTFS_BIN, "-f"]
+        cmd += [POSTFS_BIN, "-f"] + self.args
         for o in self.options:
             cmd += ["-o", o]
         cmd += [self.source, self.path]
@@ -235,6 +239,61 @@ def post_by_source(mnt, source):
         if p.get("source") == source:
             return p
     return None
+
+
+class _Links(html.parser.HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.links, self.ids = [], set()
+
+    def handle_starttag(self, tag, attrs):
+        for k, v in attrs:
+            if k in ("href", "src") and v is not None:
+                self.links.append((tag, v))
+            if k == "id" and v:
+                self.ids.add(v)
+
+
+def check_links(mnt):
+    """Follow every href and src of every .html under mnt.  Returns (bad,
+    count): what is wrong with each bad link (absolute, leading out of
+    the mount, to nothing, to a missing #id), and how many relative
+    links were followed."""
+    cache, bad, count = {}, [], 0
+
+    def parse(path):
+        if path not in cache:
+            p = _Links()
+            p.feed(read_text(path))
+            cache[path] = p
+        return cache[path]
+
+    for f in walk(mnt)[1]:
+        if not f.endswith(".html"):
+            continue
+        page = os.path.join(mnt, f)
+        for tag, url in parse(page).links:
+            u = urllib.parse.urlsplit(url)
+            if u.scheme or u.netloc:
+                continue
+            if u.path.startswith("/"):
+                bad.append("%s: <%s> %r is absolute, not relative" % (f, tag, url))
+                continue
+            count += 1
+            target = page if not u.path else os.path.normpath(
+                os.path.join(os.path.dirname(page), urllib.parse.unquote(u.path)))
+            if not (target + os.sep).startswith(mnt + os.sep):
+                bad.append("%s: %r leads out of the mount" % (f, url))
+            elif os.path.isdir(target):
+                if not os.path.isfile(os.path.join(target, "index.html")):
+                    bad.append("%s: %r is a folder without index.html" % (f, url))
+            elif not os.path.isfile(target):
+                bad.append("%s: <%s> %r: no such file" % (f, tag, url))
+            elif u.fragment and target.endswith(".html"):
+                frag = urllib.parse.unquote(u.fragment)
+                if frag not in parse(target).ids:
+                    bad.append("%s: %r: no id %r there" % (f, url, frag))
+    return bad, count
 
 
 # ---- making sources -------------------------------------------------------

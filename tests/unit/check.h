@@ -24,6 +24,10 @@ static int check_mode;
 
 static inline void check_vnote(int ok, const char *file, int line,
 			       const char *fmt, va_list ap)
+	__attribute__((format(printf, 4, 0)));
+
+static inline void check_vnote(int ok, const char *file, int line,
+			       const char *fmt, va_list ap)
 {
 	check_total++;
 	if (ok) {

@@ -107,6 +107,8 @@ static void test_forms(void)
 	FORM("1970-01-01T00:00:00Z", 1970, 1, 1, 0, 0, 0, 0, 0, 1);
 	FORM("9999-12-31T23:59:59Z", 9999, 12, 31, 23, 59, 59, 0, 0, 1);
 	FORM("2038-01-19T03:14:08Z", 2038, 1, 19, 3, 14, 8, 0, 0, 1);
+	/* Jekyll's own form: a space before the offset */
+	FORM("2024-03-15 12:34:56 +0300", 2024, 3, 15, 12, 34, 56, 0, 180, 1);
 
 	/* Hugo's own sample: a date with an offset, 2025-09-07T12:22:17+03:00. */
 	FORM("2025-09-07T12:22:17+03:00", 2025, 9, 7, 12, 22, 17, 0, 180, 1);
@@ -177,6 +179,8 @@ static void test_rejects(void)
 	REJECT("not a date");
 	REJECT("2024-03-15T12:34:56ZZ");
 	REJECT("+2024-03-15");
+	/* an offset's colon with no minutes after it */
+	REJECT("2024-03-15T12:34:56+05:");
 	REJECT("２０２４-03-15");
 	check_rejects(__LINE__, "2024-03-15\0", 11);
 	check_rejects(__LINE__, "2024-03-15T12:34:56\0Z", 21);

@@ -279,8 +279,8 @@ static void test_tiny_max(void)
 		name_make(&b, "abcdefghijklmnop", 16, max);
 		len = b.len;
 		n = buf_detach(&b, NULL);
-		CHECK_KNOWN(CHECKF(len <= max && len > 0,
-				   "max %zu: got %zu bytes", max, len));
+		CHECKF(len <= max && len > 0,
+				   "max %zu: got %zu bytes", max, len);
 		free(n);
 	}
 }
@@ -367,6 +367,8 @@ static void test_keys(void)
 	check_same_key(__LINE__, "ТЕХНОЛОГИИ", "технологии", 1);
 	check_same_key(__LINE__, "ÄÖÜ", "äöü", 1);
 	check_same_key(__LINE__, "Ελληνικά", "ελληνικά", 1);
+	/* final sigma: one letter in two lower-case forms */
+	check_same_key(__LINE__, "ΟΔΟΣ", "οδος", 1);
 	check_same_key(__LINE__, "a", "b", 0);
 	check_same_key(__LINE__, "AI", "A I", 0);
 	check_same_key(__LINE__, "Технологии", "Технология", 0);
@@ -404,7 +406,7 @@ static unsigned long long fnv1a(const char *s, size_t n)
 static void test_hash(void)
 {
 	static const char *const samples[] = {
-		"AI", "Технологии", "trends-2024", "a\xFF" "b", "CI/CD",
+		"AI", "Технологии", "trends-2024", "a\xFFz", "CI/CD",
 	};
 	size_t i;
 

@@ -537,7 +537,8 @@ static void test_terms(void)
 {
 	struct post *p;
 
-	puts_file("t-dup.md", "---\ntags: [AI, ai, Ai]\ncategories: [Технологии, технологии, ТЕХНОЛОГИИ]\n---\n");
+	puts_file("t-dup.md", "---\ntags: [AI, ai, Ai]\n"
+		  "categories: [Технологии, технологии, ТЕХНОЛОГИИ]\n---\n");
 	p = LOAD_CLEAN("t-dup.md");
 	if (p) {
 		TERMS(p, 0, "AI");
@@ -567,8 +568,8 @@ static void test_terms(void)
 	puts_file("t-num1.md", "---\ntags: 2024\n---\n");
 	p = LOAD("t-num1.md");
 	if (p) {
-		CHECK_KNOWN(TERMS(p, 0, "2024"));
-		CHECK_KNOWN(CHECK_INT(p->nerrs, 0));
+		TERMS(p, 0, "2024");
+		CHECK_INT(p->nerrs, 0);
 		post_unref(p);
 	}
 	puts_file("t-empty.md", "---\ntags: []\ncategories: null\n---\n");

@@ -1,0 +1,537 @@
+/* Unit tests of mountdata/cache.c: blobs and their reference counts,
+ * get/put/size by (inode, version), stale versions dropped, the byte
+ * bound evicting least recently used blobs while their sizes stay, the
+ * entry bound, statistics, a random run against a model, and a few
+ * threads at once.  Run under ASan or valgrind, the held-blob cases also
+ * prove no blob is freed under a reader. */
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cache.h"
+#include "check.h"
+
+static unsigned refs(const struct blob *b)
+{
+	return atomic_load(&((struct blob *)b)->refs);
+}
+
+static struct blob *filled(size_t len, char fill)
+{
+	struct blob *b = blob_new(len);
+
+	if (b)
+		memset(b->data, fill, len);
+	return b;
+}
+
+static int all_bytes(const struct blob *b, char fill)
+{
+	size_t i;
+
+	for (i = 0; i < b->len; i++)
+		if (b->data[i] != fill)
+			return 0;
+	return b->data[b->len] == '\0';
+}
+
+static void test_blobs(void)
+{
+	struct blob *b = blob_new(10), *c;
+
+	CHECK(b != NULL);
+	if (!b)
+		return;
+	CHECK_INT(refs(b), 1);
+	CHECK_INT(b->len, 10);
+	CHECK_INT(b->data[10], 0);
+	CHECK_INT(b->mtime_ns, 0);
+	CHECK(blob_ref(b) == b);
+	CHECK_INT(refs(b), 2);
+	blob_unref(b);
+	CHECK_INT(refs(b), 1);
+	blob_unref(b);
+
+	c = blob_from("hello", 5, 1234567890123456789LL);
+	CHECK(c != NULL);
+	if (c) {
+		CHECK_MEM(c->data, c->len, "hello", (size_t)5);
+		CHECK_INT(c->data[5], 0);
+		CHECK_INT(c->mtime_ns, 1234567890123456789LL);
+		CHECK_INT(refs(c), 1);
+		blob_unref(c);
+	}
+	c = blob_from("", 0, 5);
+	CHECK(c && c->len == 0 && c->data[0] == '\0' && c->mtime_ns == 5);
+	blob_unref(c);
+	CHECK(blob_new(SIZE_MAX) == NULL);
+	CHECK(blob_new(SIZE_MAX - sizeof(struct blob)) == NULL);
+	blob_unref(NULL);
+}
+
+static void check_stats(int line, struct cache *c, uint64_t hits, uint64_t misses,
+			uint64_t evictions, size_t bytes, size_t blobs, size_t entries)
+{
+	struct cache_stats s;
+
+	memset(&s, 0x5A, sizeof(s));
+	cache_get_stats(c, &s);
+	check_note(s.hits == hits && s.misses == misses && s.evictions == evictions &&
+		   s.bytes == bytes && s.blobs == blobs && s.entries == entries,
+		   __FILE__, line,
+		   "stats: hits %llu/%llu misses %llu/%llu evictions %llu/%llu "
+		   "bytes %zu/%zu blobs %zu/%zu entries %zu/%zu (got/expected)",
+		   (unsigned long long)s.hits, (unsigned long long)hits,
+		   (unsigned long long)s.misses, (unsigned long long)misses,
+		   (unsigned long long)s.evictions, (unsigned long long)evictions,
+		   s.bytes, bytes, s.blobs, blobs, s.entries, entries);
+}
+
+#define STATS(c, ...) check_stats(__LINE__, c, __VA_ARGS__)
+
+static void test_basics(void)
+{
+	struct cache *c = cache_new(1000, 100);
+	struct blob *b, *g, *b2;
+	struct cache_stats s;
+	size_t size = 0;
+
+	CHECK(c != NULL);
+	if (!c)
+		return;
+	cache_get_stats(c, &s);
+	CHECK_INT(s.max_bytes, 1000);
+	STATS(c, 0, 0, 0, 0, 0, 0);
+
+	CHECK(cache_get(c, 10, 1) == NULL);
+	CHECK_INT(cache_size(c, 10, 1, &size), 0);
+	STATS(c, 0, 1, 0, 0, 0, 0);
+
+	b = blob_from("hello", 5, 7);
+	cache_put(c, 10, 1, b);
+	CHECK_INT(refs(b), 2);
+	g = cache_get(c, 10, 1);
+	CHECK(g == b);
+	CHECK_INT(refs(b), 3);
+	if (g) {
+		CHECK_MEM(g->data, g->len, "hello", (size_t)5);
+		CHECK_INT(g->mtime_ns, 7);
+		blob_unref(g);
+	}
+	CHECK_INT(cache_size(c, 10, 1, &size), 1);
+	CHECK_INT(size, 5);
+	CHECK_INT(cache_size(c, 11, 1, &size), 0);
+	STATS(c, 1, 1, 0, 5, 1, 1);
+
+	/* another version: the stale entry goes, with its blob */
+	CHECK(cache_get(c, 10, 2) == NULL);
+	CHECK_INT(refs(b), 1);
+	CHECK_INT(cache_size(c, 10, 1, &size), 0);
+	CHECK(cache_get(c, 10, 1) == NULL);
+	STATS(c, 1, 3, 0, 0, 0, 0);
+
+	/* the same through cache_size */
+	cache_put(c, 10, 1, b);
+	CHECK_INT(cache_size(c, 10, 2, &size), 0);
+	CHECK_INT(refs(b), 1);
+	CHECK(cache_get(c, 10, 1) == NULL);
+
+	/* a newer version put replaces the older one */
+	cache_put(c, 10, 1, b);
+	b2 = blob_from("world!", 6, 8);
+	cache_put(c, 10, 2, b2);
+	CHECK_INT(refs(b), 1);
+	CHECK_INT(refs(b2), 2);
+	g = cache_get(c, 10, 2);
+	CHECK(g == b2);
+	blob_unref(g);
+	CHECK_INT(cache_size(c, 10, 2, &size), 1);
+	CHECK_INT(size, 6);
+	cache_get_stats(c, &s);
+	CHECK_INT(s.entries, 1);
+	CHECK_INT(s.bytes, 6);
+
+	/* putting the same rendering again changes nothing */
+	cache_put(c, 10, 2, b2);
+	cache_get_stats(c, &s);
+	CHECK_INT(s.entries, 1);
+	CHECK_INT(s.blobs, 1);
+	CHECK_INT(s.bytes, 6);
+	CHECK_INT(refs(b2), 2);
+
+	/* drop forgets the inode, whatever its version */
+	cache_put(c, 11, 1, b);
+	cache_drop(c, 10);
+	CHECK_INT(refs(b2), 1);
+	CHECK(cache_get(c, 10, 2) == NULL);
+	CHECK_INT(cache_size(c, 10, 2, &size), 0);
+	cache_drop(c, 12345);
+	g = cache_get(c, 11, 1);
+	CHECK(g == b);
+	blob_unref(g);
+	cache_get_stats(c, &s);
+	CHECK_INT(s.entries, 1);
+	CHECK_INT(s.bytes, 5);
+
+	/* a rendering larger than a quarter of the bound: its size only */
+	{
+		struct blob *big = filled(251, 'B'), *ok = filled(250, 'o');
+
+		cache_put(c, 20, 1, big);
+		CHECK_INT(refs(big), 1);
+		CHECK(cache_get(c, 20, 1) == NULL);
+		CHECK_INT(cache_size(c, 20, 1, &size), 1);
+		CHECK_INT(size, 251);
+		cache_put(c, 21, 1, ok);
+		CHECK_INT(refs(ok), 2);
+		g = cache_get(c, 21, 1);
+		CHECK(g == ok);
+		blob_unref(g);
+		blob_unref(big);
+		blob_unref(ok);
+	}
+
+	/* inode 0 and the largest inode are keys like any other */
+	g = blob_from("z", 1, 0);
+	cache_put(c, 0, 0, g);
+	cache_put(c, UINT64_MAX, UINT64_MAX, g);
+	CHECK_INT(refs(g), 3);
+	CHECK_INT(cache_size(c, 0, 0, &size), 1);
+	CHECK_INT(cache_size(c, UINT64_MAX, UINT64_MAX, &size), 1);
+	blob_unref(g);
+
+	blob_unref(b);
+	blob_unref(b2);
+	cache_free(c);
+	cache_free(NULL);
+}
+
+/* The byte bound evicts the least recently used blob; its size stays. */
+static void test_byte_bound(void)
+{
+	struct cache *c = cache_new(1000, 100);
+	struct blob *b[8], *g;
+	size_t size = 0;
+	uint64_t i;
+
+	if (!c) {
+		CHECK(c != NULL);
+		return;
+	}
+	for (i = 1; i <= 7; i++)
+		b[i] = filled(200, (char)('a' + i));
+	for (i = 1; i <= 5; i++)
+		cache_put(c, i, 1, b[i]);
+	STATS(c, 0, 0, 0, 1000, 5, 5);
+	/* use 1, so 2 is now the least recently used */
+	g = cache_get(c, 1, 1);
+	blob_unref(g);
+	cache_put(c, 6, 1, b[6]);
+	STATS(c, 1, 0, 1, 1000, 5, 6);
+	CHECK_INT(refs(b[2]), 1);
+	CHECK_INT(refs(b[1]), 2);
+	CHECK_INT(cache_size(c, 2, 1, &size), 1);
+	CHECK_INT(size, 200);
+	CHECK(cache_get(c, 2, 1) == NULL);
+	for (i = 1; i <= 6; i++) {
+		if (i == 2)
+			continue;
+		g = cache_get(c, i, 1);
+		CHECKF(g == b[i] && all_bytes(g, (char)('a' + i)), "ino %llu",
+		       (unsigned long long)i);
+		blob_unref(g);
+	}
+	/* the gets above left 1 the least recently used; cache_size counts
+	 * as a use too, so 1 stays and 3 goes */
+	CHECK_INT(cache_size(c, 1, 1, &size), 1);
+	cache_put(c, 7, 1, b[7]);
+	CHECK_INT(refs(b[1]), 2);
+	CHECK_INT(refs(b[3]), 1);
+	CHECK_INT(refs(b[4]), 2);
+	/* the bytes of 2 come back with a new put */
+	cache_put(c, 2, 1, b[2]);
+	g = cache_get(c, 2, 1);
+	CHECK(g == b[2]);
+	blob_unref(g);
+	{
+		struct cache_stats s;
+
+		cache_get_stats(c, &s);
+		CHECK(s.bytes <= 1000);
+		CHECK_INT(s.blobs, 5);
+		CHECK_INT(s.entries, 7);
+		CHECK_INT(s.evictions, 3);
+	}
+	for (i = 1; i <= 7; i++)
+		blob_unref(b[i]);
+	cache_free(c);
+}
+
+static void test_entry_bound(void)
+{
+	struct cache *c = cache_new(1 << 20, 10);
+	struct blob *b = blob_from("x", 1, 0);
+	size_t size;
+	uint64_t i;
+
+	if (!c || !b) {
+		CHECK(c && b);
+		return;
+	}
+	for (i = 1; i <= 10; i++)
+		cache_put(c, i, 1, b);
+	/* use 1, so 2 is the oldest */
+	CHECK_INT(cache_size(c, 1, 1, &size), 1);
+	cache_put(c, 11, 1, b);
+	CHECK_INT(cache_size(c, 2, 1, &size), 0);
+	CHECK_INT(cache_size(c, 1, 1, &size), 1);
+	for (i = 12; i <= 40; i++)
+		cache_put(c, i, 1, b);
+	{
+		struct cache_stats s;
+
+		cache_get_stats(c, &s);
+		CHECK_INT(s.entries, 10);
+		CHECK_INT(s.blobs, 10);
+		CHECK_INT(s.bytes, 10);
+	}
+	CHECK_INT(refs(b), 11);
+	for (i = 31; i <= 40; i++)
+		CHECK_INT(cache_size(c, i, 1, &size), 1);
+	for (i = 1; i <= 30; i++)
+		CHECK_INT(cache_size(c, i, 1, &size), 0);
+	cache_free(c);
+	CHECK_INT(refs(b), 1);
+
+	/* no room at all still keeps the newest */
+	c = cache_new(1000, 0);
+	cache_put(c, 1, 1, b);
+	cache_put(c, 2, 1, b);
+	CHECK_INT(cache_size(c, 2, 1, &size), 1);
+	CHECK_INT(cache_size(c, 1, 1, &size), 0);
+	cache_free(c);
+	blob_unref(b);
+}
+
+/* A blob a reader holds outlives its eviction, a drop and the cache. */
+static void test_held(void)
+{
+	struct cache *c = cache_new(1000, 100);
+	struct blob *b = filled(200, 'h'), *g, *g2, *other;
+	uint64_t i;
+
+	cache_put(c, 1, 1, b);
+	blob_unref(b);            /* the cache holds the only reference */
+	g = cache_get(c, 1, 1);
+	CHECK_INT(g ? refs(g) : 0, 2);
+	for (i = 2; i <= 10; i++) {
+		other = filled(200, 'o');
+		cache_put(c, i, 1, other);
+		blob_unref(other);
+	}
+	CHECK(cache_get(c, 1, 1) == NULL);
+	CHECK_INT(g ? refs(g) : 0, 1);
+	CHECK(g && all_bytes(g, 'h'));
+	blob_unref(g);
+
+	b = filled(100, 'd');
+	cache_put(c, 50, 1, b);
+	blob_unref(b);
+	g = cache_get(c, 50, 1);
+	cache_drop(c, 50);
+	CHECK(g && all_bytes(g, 'd') && refs(g) == 1);
+	blob_unref(g);
+
+	b = filled(100, 'v');
+	cache_put(c, 60, 1, b);
+	blob_unref(b);
+	g = cache_get(c, 60, 1);
+	CHECK(cache_get(c, 60, 2) == NULL);   /* a newer version drops it */
+	CHECK(g && all_bytes(g, 'v') && refs(g) == 1);
+	blob_unref(g);
+
+	b = filled(100, 'f');
+	cache_put(c, 70, 1, b);
+	blob_unref(b);
+	g = cache_get(c, 70, 1);
+	g2 = cache_get(c, 70, 1);
+	cache_free(c);
+	CHECK(g && g == g2 && all_bytes(g, 'f') && refs(g) == 2);
+	blob_unref(g);
+	blob_unref(g2);
+}
+
+/* What a rendering of (ino, ver) is: its length and byte, fixed by the
+ * pair, as a version fixes the bytes. */
+static size_t len_of(uint64_t ino, uint64_t ver)
+{
+	return (size_t)((ino * 2654435761u + ver * 40503u) % 3000);
+}
+
+static char byte_of(uint64_t ino, uint64_t ver)
+{
+	return (char)('A' + (ino + ver * 7) % 26);
+}
+
+#define NINO 1000
+
+/* Random operations against a model of what may and may not be there. */
+static void test_random(void)
+{
+	struct cache *c = cache_new(20000, 400);
+	static struct { int valid; uint64_t ver; } m[NINO];
+	uint64_t st = 77, hits = 0, misses = 0;
+	unsigned before = check_failed;
+	struct cache_stats s;
+	size_t size, sum = 0, nblobs = 0;
+	int i;
+
+	for (i = 0; i < 60000 && check_failed == before; i++) {
+		uint64_t ino = check_rand(&st) % NINO, ver = check_rand(&st) % 3;
+		unsigned op = (unsigned)(check_rand(&st) % 10);
+		struct blob *b;
+
+		if (op < 4) {
+			b = filled(len_of(ino, ver), byte_of(ino, ver));
+			cache_put(c, ino, ver, b);
+			CHECK_INT(refs(b) >= 1 && refs(b) <= 2, 1);
+			blob_unref(b);
+			m[ino].valid = 1;
+			m[ino].ver = ver;
+		} else if (op < 8) {
+			b = cache_get(c, ino, ver);
+			if (b) {
+				hits++;
+				CHECKF(m[ino].valid && m[ino].ver == ver &&
+				       b->len == len_of(ino, ver) &&
+				       all_bytes(b, byte_of(ino, ver)),
+				       "get(%llu, %llu) gave a stale or wrong blob",
+				       (unsigned long long)ino, (unsigned long long)ver);
+				blob_unref(b);
+			} else {
+				misses++;
+				if (m[ino].ver != ver)
+					m[ino].valid = 0;
+			}
+		} else if (op < 9) {
+			if (cache_size(c, ino, ver, &size)) {
+				CHECKF(m[ino].valid && m[ino].ver == ver &&
+				       size == len_of(ino, ver),
+				       "size(%llu, %llu) = %zu", (unsigned long long)ino,
+				       (unsigned long long)ver, size);
+			} else {
+				/* gone, or dropped now as stale */
+				m[ino].valid = 0;
+			}
+		} else {
+			cache_drop(c, ino);
+			m[ino].valid = 0;
+		}
+		cache_get_stats(c, &s);
+		CHECKF(s.bytes <= 20000 && s.entries <= 400 && s.blobs <= s.entries,
+		       "bounds: bytes %zu entries %zu blobs %zu", s.bytes, s.entries,
+		       s.blobs);
+		if (check_failed != before)
+			break;
+	}
+	/* the blobs there are exactly what the figures say */
+	cache_get_stats(c, &s);
+	CHECK_INT(s.hits, hits);
+	CHECK_INT(s.misses, misses);
+	for (i = 0; i < NINO; i++) {
+		struct blob *b;
+
+		if (!m[i].valid)
+			continue;
+		b = cache_get(c, (uint64_t)i, m[i].ver);
+		if (b) {
+			sum += b->len;
+			nblobs++;
+			blob_unref(b);
+		}
+	}
+	CHECK_INT(sum, s.bytes);
+	CHECK_INT(nblobs, s.blobs);
+	CHECK(s.evictions > 0);
+	cache_free(c);
+}
+
+struct worker {
+	struct cache *c;
+	uint64_t seed;
+	unsigned bad;
+};
+
+static void *work(void *arg)
+{
+	struct worker *w = arg;
+	int i;
+
+	for (i = 0; i < 20000; i++) {
+		uint64_t ino = check_rand(&w->seed) % 64, ver = check_rand(&w->seed) % 2;
+		struct blob *b;
+		size_t size;
+
+		switch (check_rand(&w->seed) % 4) {
+		case 0:
+			b = filled(len_of(ino, ver) % 700, byte_of(ino, ver));
+			cache_put(w->c, ino, ver, b);
+			blob_unref(b);
+			break;
+		case 1:
+		case 2:
+			b = cache_get(w->c, ino, ver);
+			if (b) {
+				if (b->len != len_of(ino, ver) % 700 ||
+				    !all_bytes(b, byte_of(ino, ver)))
+					w->bad++;
+				blob_unref(b);
+			}
+			break;
+		default:
+			if (cache_size(w->c, ino, ver, &size) &&
+			    size != len_of(ino, ver) % 700)
+				w->bad++;
+			break;
+		}
+	}
+	return NULL;
+}
+
+static void test_threads(void)
+{
+	struct cache *c = cache_new(8000, 40);
+	struct worker w[4];
+	pthread_t t[4];
+	struct cache_stats s;
+	int i, started = 0;
+
+	for (i = 0; i < 4; i++) {
+		w[i].c = c;
+		w[i].seed = 1000 + (uint64_t)i;
+		w[i].bad = 0;
+		if (!pthread_create(&t[i], NULL, work, &w[i]))
+			started++;
+	}
+	CHECK_INT(started, 4);
+	for (i = 0; i < started; i++) {
+		pthread_join(t[i], NULL);
+		CHECKF(w[i].bad == 0, "thread %d saw %u wrong blobs", i, w[i].bad);
+	}
+	cache_get_stats(c, &s);
+	CHECK(s.bytes <= 8000 && s.entries <= 40);
+	CHECK(s.hits + s.misses > 0);
+	cache_free(c);
+}
+
+int main(void)
+{
+	test_blobs();
+	test_basics();
+	test_byte_bound();
+	test_entry_bound();
+	test_held();
+	test_random();
+	test_threads();
+	return check_done("test_cache");
+}
