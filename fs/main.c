@@ -1,6 +1,7 @@
 /* main.c — postfs's command line, set-up and tear-down. */
 #include <errno.h>
 #include <limits.h>
+#include <malloc.h>
 #include <signal.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -138,6 +139,9 @@ int main(int argc, char *argv[])
 	char err[512], *mntopts = NULL;
 	int ret = 1, level = LOG_LVL_INFO;
 
+	/* A few malloc arenas, not one per FUSE worker thread: renderings
+	 * are short-lived, and per-thread arenas keep freed memory apart. */
+	mallopt(M_ARENA_MAX, 2);
 	memset(&conf, 0, sizeof(conf));
 	memset(&opts, 0, sizeof(opts));
 	memset(&fs, 0, sizeof(fs));
@@ -207,6 +211,8 @@ int main(int argc, char *argv[])
 	}
 	ret = 1;
 	fs.timeout = conf.timeout > 0 ? conf.timeout : 86400.0;
+	pthread_mutex_init(&fs.hlock, NULL);
+	fs.handles.next = fs.handles.prev = &fs.handles;
 	fs.max_background = 64;
 
 	/* Read-only, and the kernel checks permissions against the modes we
@@ -264,7 +270,11 @@ int main(int argc, char *argv[])
 		ret = fuse_session_loop_mt(se, loop);
 		fuse_loop_cfg_destroy(loop);
 	}
-	if (ret)
+	/* The loop ends with the number of the signal that ended it: SIGTERM,
+	 * SIGINT (and fusermount3 -u) are a clean unmount. */
+	if (ret == SIGTERM || ret == SIGINT || ret == SIGHUP)
+		ret = 0;
+	else if (ret)
 		ret = 1;
 	site_stop_updater(fs.site);
 
@@ -274,6 +284,7 @@ out_signals:
 	fuse_remove_signal_handlers(se);
 out_session:
 	fuse_session_destroy(se);
+	pfs_free_handles(&fs);
 out_site:
 	site_close(fs.site);
 	free(mntopts);

@@ -34,26 +34,56 @@ static void pfs_fill_stat(const struct node_attr *a, struct stat *st)
 	st->st_atim = st->st_mtim;
 }
 
-/* A file whose bytes change by themselves (status.json) is never kept by
- * the kernel; everything else is kept until the model says otherwise. */
+/* A file's attributes hold for as long as its inode number: a changed
+ * file is a new inode.  Names are kept until the updater says they
+ * changed, but for a name that points to a new version all the time
+ * (status.json), which the kernel must look up every time. */
 static double pfs_attr_timeout(const struct pfs *fs, const struct node_attr *a)
+{
+	(void)a;
+	return fs->timeout;
+}
+
+static double pfs_entry_timeout(const struct pfs *fs, const struct node_attr *a)
 {
 	return a->is_volatile ? 0.0 : fs->timeout;
 }
 
-/* An open file. */
-struct pfs_file {
-	pthread_mutex_t lock;   /* protects sf.blob while it is being made */
-	struct site_file sf;
-};
-
-static void pfs_file_close(struct pfs_file *f)
+static struct pfs_handle *pfs_handle_new(struct pfs *fs)
 {
-	blob_unref(f->sf.blob);
-	if (f->sf.fd >= 0)
-		close(f->sf.fd);
-	pthread_mutex_destroy(&f->lock);
-	free(f);
+	struct pfs_handle *h = calloc(1, sizeof(*h));
+
+	if (!h)
+		return NULL;
+	h->sf.fd = -1;
+	pthread_mutex_init(&h->lock, NULL);
+	pthread_mutex_lock(&fs->hlock);
+	h->next = fs->handles.next;
+	h->prev = &fs->handles;
+	fs->handles.next->prev = h;
+	fs->handles.next = h;
+	pthread_mutex_unlock(&fs->hlock);
+	return h;
+}
+
+static void pfs_handle_free(struct pfs *fs, struct pfs_handle *h)
+{
+	pthread_mutex_lock(&fs->hlock);
+	h->prev->next = h->next;
+	h->next->prev = h->prev;
+	pthread_mutex_unlock(&fs->hlock);
+	blob_unref(h->sf.blob);
+	if (h->sf.fd >= 0)
+		close(h->sf.fd);
+	site_dir_free(h->dir);
+	pthread_mutex_destroy(&h->lock);
+	free(h);
+}
+
+void pfs_free_handles(struct pfs *fs)
+{
+	while (fs->handles.next != &fs->handles)
+		pfs_handle_free(fs, fs->handles.next);
 }
 
 static void pfs_init(void *userdata, struct fuse_conn_info *conn)
@@ -64,6 +94,14 @@ static void pfs_init(void *userdata, struct fuse_conn_info *conn)
 		conn->want |= FUSE_CAP_READDIRPLUS;
 	if (conn->capable & FUSE_CAP_SPLICE_WRITE)
 		conn->want |= FUSE_CAP_SPLICE_WRITE;
+	/* Opens need no answer from us: every version of a file is its own
+	 * inode, so a read names the bytes it wants by inode alone, and the
+	 * kernel then keeps its cache across opens (a warm read of the
+	 * whole site sends us nothing). */
+	if (conn->capable & FUSE_CAP_NO_OPEN_SUPPORT) {
+		conn->want |= FUSE_CAP_NO_OPEN_SUPPORT;
+		fs->no_open = 1;
+	}
 	/* Reads of many files at once (a web server, find | xargs cat) are
 	 * the common load; the kernel's default of 12 queued requests
 	 * throttles them. */
@@ -96,7 +134,7 @@ static void pfs_lookup(fuse_req_t req, fuse_ino_t parent, const char *name)
 	e.ino = a.ino;
 	e.generation = 1;
 	e.attr_timeout = pfs_attr_timeout(fs, &a);
-	e.entry_timeout = fs->timeout;
+	e.entry_timeout = pfs_entry_timeout(fs, &a);
 	pfs_fill_stat(&a, &e.attr);
 	fuse_reply_entry(req, &e);
 }
@@ -138,45 +176,79 @@ static void pfs_getattr(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *f
 static void pfs_open(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 {
 	struct pfs *fs = pfs_of(req);
-	struct pfs_file *f;
+	struct pfs_handle *f;
 	int ret;
 
 	if ((fi->flags & O_ACCMODE) != O_RDONLY || (fi->flags & O_TRUNC)) {
 		fuse_reply_err(req, EROFS);
 		return;
 	}
-	f = calloc(1, sizeof(*f));
+	if (fs->no_open) {
+		/* from now on the kernel opens files by itself */
+		fuse_reply_err(req, ENOSYS);
+		return;
+	}
+	f = pfs_handle_new(fs);
 	if (!f) {
 		fuse_reply_err(req, ENOMEM);
 		return;
 	}
 	ret = site_open_file(fs->site, ino, &f->sf);
 	if (ret) {
-		free(f);
+		pfs_handle_free(fs, f);
 		fuse_reply_err(req, -ret);
 		return;
 	}
-	pthread_mutex_init(&f->lock, NULL);
 	/* The open file reads this one version from first byte to last,
 	 * whatever changes meanwhile: a changed file is a new inode. */
 	fi->fh = (uint64_t)(uintptr_t)f;
-	fi->keep_cache = !f->sf.is_volatile;
-	/* status.json is a live report, not a page: read it directly so
-	 * its size may change between stat and read */
-	fi->direct_io = f->sf.is_volatile;
+	fi->keep_cache = 1;
 	fi->noflush = 1;
 	if (fuse_reply_open(req, fi) == -ENOENT)
-		pfs_file_close(f); /* the open was interrupted */
+		pfs_handle_free(fs, f); /* the open was interrupted */
+}
+
+/* A read with no open file behind it (see pfs_init). */
+static void pfs_read_node(fuse_req_t req, struct pfs *fs, fuse_ino_t ino,
+			  size_t size, off_t off)
+{
+	struct site_file sf;
+	int ret = site_read_node(fs->site, ino, &sf);
+
+	if (ret) {
+		fuse_reply_err(req, -ret);
+		return;
+	}
+	if (sf.fd >= 0) {
+		struct fuse_bufvec bv = FUSE_BUFVEC_INIT(size);
+
+		bv.buf[0].flags = FUSE_BUF_IS_FD | FUSE_BUF_FD_SEEK;
+		bv.buf[0].fd = sf.fd;
+		bv.buf[0].pos = off;
+		fuse_reply_data(req, &bv, FUSE_BUF_SPLICE_MOVE);
+		close(sf.fd);
+		return;
+	}
+	if (off < 0 || (size_t)off >= sf.blob->len)
+		size = 0;
+	else if (size > sf.blob->len - (size_t)off)
+		size = sf.blob->len - (size_t)off;
+	fuse_reply_buf(req, size ? sf.blob->data + off : NULL, size);
+	blob_unref(sf.blob);
 }
 
 static void pfs_read(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
 		     struct fuse_file_info *fi)
 {
 	struct pfs *fs = pfs_of(req);
-	struct pfs_file *f = (struct pfs_file *)(uintptr_t)fi->fh;
+	struct pfs_handle *f = (struct pfs_handle *)(uintptr_t)fi->fh;
 	struct blob *b;
 	int ret;
 
+	if (!f) {
+		pfs_read_node(req, fs, ino, size, off);
+		return;
+	}
 	if (f->sf.fd >= 0) {
 		/* a file beside a post, read from SOURCE as it is */
 		struct fuse_bufvec bv = FUSE_BUFVEC_INIT(size);
@@ -210,34 +282,41 @@ static void pfs_read(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
 static void pfs_release(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 {
 	(void)ino;
-	pfs_file_close((struct pfs_file *)(uintptr_t)fi->fh);
+	if (fi->fh)
+		pfs_handle_free(pfs_of(req), (struct pfs_handle *)(uintptr_t)fi->fh);
 	fuse_reply_err(req, 0);
 }
 
 static void pfs_opendir(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 {
 	struct pfs *fs = pfs_of(req);
-	struct site_dir *d;
+	struct pfs_handle *h;
 	int ret;
 
-	ret = site_opendir(fs->site, ino, &d);
+	h = pfs_handle_new(fs);
+	if (!h) {
+		fuse_reply_err(req, ENOMEM);
+		return;
+	}
+	ret = site_opendir(fs->site, ino, &h->dir);
 	if (ret) {
+		pfs_handle_free(fs, h);
 		fuse_reply_err(req, -ret);
 		return;
 	}
-	fi->fh = (uint64_t)(uintptr_t)d;
+	fi->fh = (uint64_t)(uintptr_t)h;
 	/* listings are invalidated explicitly when they change */
 	fi->cache_readdir = 1;
 	fi->keep_cache = 1;
 	if (fuse_reply_open(req, fi) == -ENOENT)
-		site_dir_free(d);
+		pfs_handle_free(fs, h);
 }
 
 static void pfs_do_readdir(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
 			   struct fuse_file_info *fi, int plus)
 {
 	struct pfs *fs = pfs_of(req);
-	struct site_dir *d = (struct site_dir *)(uintptr_t)fi->fh;
+	struct site_dir *d = ((struct pfs_handle *)(uintptr_t)fi->fh)->dir;
 	char *buf, *p;
 	size_t rem = size, i, len;
 	struct stat st;
@@ -275,7 +354,7 @@ static void pfs_do_readdir(fuse_req_t req, fuse_ino_t ino, size_t size, off_t of
 					e.ino = a.ino;
 					e.generation = 1;
 					e.attr_timeout = pfs_attr_timeout(fs, &a);
-					e.entry_timeout = fs->timeout;
+					e.entry_timeout = pfs_entry_timeout(fs, &a);
 				} else {
 					e.attr = st;
 				}
@@ -312,7 +391,7 @@ static void pfs_readdirplus(fuse_req_t req, fuse_ino_t ino, size_t size, off_t o
 static void pfs_releasedir(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 {
 	(void)ino;
-	site_dir_free((struct site_dir *)(uintptr_t)fi->fh);
+	pfs_handle_free(pfs_of(req), (struct pfs_handle *)(uintptr_t)fi->fh);
 	fuse_reply_err(req, 0);
 }
 

@@ -169,6 +169,19 @@ struct blob *cache_get(struct cache *c, uint64_t ino, uint64_t ver)
 	return b;
 }
 
+struct blob *cache_get_any(struct cache *c, uint64_t ino)
+{
+	struct centry *e;
+	struct blob *b = NULL;
+
+	pthread_mutex_lock(&c->lock);
+	e = find(c, ino);
+	if (e && e->blob)
+		b = blob_ref(e->blob);
+	pthread_mutex_unlock(&c->lock);
+	return b;
+}
+
 int cache_size(struct cache *c, uint64_t ino, uint64_t ver, size_t *size)
 {
 	struct centry *e;

@@ -51,6 +51,10 @@ struct cache *cache_new(size_t max_bytes, size_t max_entries);
 void cache_free(struct cache *c);
 /* The blob for (ino, ver) with a reference for the caller, or NULL. */
 struct blob *cache_get(struct cache *c, uint64_t ino, uint64_t ver);
+/* The blob kept for ino, whatever its version, with a reference for the
+ * caller, or NULL: for a reader of an inode whose file has changed since
+ * (inode numbers carry the version, so these are its own bytes). */
+struct blob *cache_get_any(struct cache *c, uint64_t ino);
 /* 1 and *size when the size of (ino, ver) is known, else 0. */
 int cache_size(struct cache *c, uint64_t ino, uint64_t ver, size_t *size);
 /* Keep b (the cache takes its own reference) as the rendering of

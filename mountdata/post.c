@@ -36,6 +36,7 @@ void post_unref(struct post *p)
 	for (i = 0; i < p->nerrs; i++)
 		free(p->errs[i].msg);
 	free(p->errs);
+	free(atomic_load(&p->late_err));
 	free(p);
 }
 
@@ -318,24 +319,81 @@ static void stem_of(const char *src, int bundle, struct buf *stem,
 	buf_add(stem, "", 0);
 }
 
-static void find_binary(struct post *p, const char *s, size_t n)
+/* Where a byte offset is, as 1-based line and column (columns count
+ * characters). */
+static void position_of(const char *s, size_t off, int *line, int *col)
 {
-	const char *z = memchr(s, '\0', n);
-	int line = 1, col = 1;
-	const char *q;
+	const char *q, *bol = s;
+	int l = 1, c = 1;
 
-	if (!z)
-		return;
-	for (q = s; q < z; q++) {
+	for (q = s; q < s + off; q++)
 		if (*q == '\n') {
-			line++;
-			col = 1;
-		} else {
-			col++;
+			l++;
+			bol = q + 1;
+		}
+	for (q = bol; q < s + off; q++)
+		if (((unsigned char)*q & 0xC0) != 0x80)
+			c++;
+	*line = l;
+	*col = c;
+}
+
+int post_check_text(const char *s, size_t n, size_t *bad_off, int *is_nul)
+{
+	size_t i = 0;
+	int32_t c;
+
+	while (i < n) {
+		/* eight ASCII bytes with no NUL at a time */
+		if (i + 8 <= n) {
+			uint64_t v;
+
+			memcpy(&v, s + i, 8);
+			if (!(v & 0x8080808080808080ULL) &&
+			    !((v - 0x0101010101010101ULL) & ~v & 0x8080808080808080ULL)) {
+				i += 8;
+				continue;
+			}
+		}
+		if (!s[i]) {
+			*bad_off = i;
+			*is_nul = 1;
+			return 0;
+		}
+		if ((unsigned char)s[i] < 0x80) {
+			i++;
+			continue;
+		}
+		i += (size_t)utf8_decode(s + i, n - i, &c);
+		if (c < 0) {
+			*bad_off = i - 1;
+			*is_nul = 0;
+			return 0;
 		}
 	}
-	add_err(p, line, col, "binary content (a NUL byte); shown as text with "
-		"the bad bytes replaced");
+	return 1;
+}
+
+/* A NUL byte or invalid UTF-8 in what was read: the post is shown with
+ * U+FFFD in their place, and the first one is reported.  A sequence cut
+ * by the end of a partial read is not an error. */
+static void check_text(struct post *p, const char *s, size_t n, size_t from, int whole)
+{
+	size_t bad;
+	int nul, line, col;
+
+	if (from >= n || post_check_text(s + from, n - from, &bad, &nul))
+		return;
+	bad += from;
+	if (!whole && !nul && n - bad < 4)
+		return;
+	position_of(s, bad, &line, &col);
+	if (nul)
+		add_err(p, line, col, "binary content (a NUL byte); shown as text with "
+			"the bad bytes replaced");
+	else
+		add_err(p, line, col, "invalid UTF-8 (byte 0x%02X); shown with U+FFFD "
+			"in its place", (unsigned char)s[bad]);
 }
 
 static void read_fields(struct loadctx *c, json_t *fm, const struct post_cfg *cfg)
@@ -446,7 +504,6 @@ int post_load(int dirfd, const char *rel, int bundle,
 	close(fd);
 	fd = -1;
 
-	find_binary(p, head, (size_t)got);
 	if ((size_t)st.st_size > cfg->max_file)
 		add_err(p, 0, 0, "the file is %lld bytes, more than the limit of %zu; "
 			"only the first %zu bytes are shown", (long long)st.st_size,
@@ -477,6 +534,10 @@ int post_load(int dirfd, const char *rel, int bundle,
 			fm = NULL;
 		}
 	}
+	/* the front matter's own readers check its text; here, the body's
+	 * (or all of it, when the front matter could not be read) */
+	check_text(p, head, (size_t)got, fm ? p->body_off : 0, (off_t)got == st.st_size);
+	p->head_len = (size_t)got;
 	if (!fm)
 		fm = json_object();
 	if (!fm)
@@ -563,12 +624,45 @@ static int read_file(int dirfd, const struct post *p, off_t off, size_t max,
 	return 0;
 }
 
-int post_read_body(int dirfd, const struct post *p, const struct post_cfg *cfg,
+int post_read_body(int dirfd, struct post *p, const struct post_cfg *cfg,
 		   char **body, size_t *len, int *changed)
 {
 	size_t max = cfg->max_file > p->body_off ? cfg->max_file - p->body_off : 0;
+	size_t from, bad;
+	char *msg = NULL, *none = NULL;
+	int ret, nul, ch = 0;
 
-	return read_file(dirfd, p, (off_t)p->body_off, max, body, len, changed);
+	ret = read_file(dirfd, p, (off_t)p->body_off, max, body, len, &ch);
+	if (changed)
+		*changed = ch;
+	if (ret || ch || atomic_load(&p->late_err))
+		return ret;
+	/* the part past what was checked at mount, from a little before so
+	 * a character cut there is seen whole */
+	from = p->head_len > p->body_off + 4 ? p->head_len - p->body_off - 4 : 0;
+	if (from >= *len || post_check_text(*body + from, *len - from, &bad, &nul))
+		return 0;
+	bad += from;
+	{
+		int line = p->body_line, col = 1;
+		size_t i;
+
+		for (i = 0; i < bad; i++) {
+			if ((*body)[i] == '\n') {
+				line++;
+				col = 1;
+			} else if (((unsigned char)(*body)[i] & 0xC0) != 0x80) {
+				col++;
+			}
+		}
+		if (asprintf(&msg, "%d:%d: %s", line, col,
+			     nul ? "binary content (a NUL byte); shown as text with the bad bytes replaced"
+				 : "invalid UTF-8; shown with U+FFFD in its place") < 0)
+			return 0;
+	}
+	if (!atomic_compare_exchange_strong(&p->late_err, &none, msg))
+		free(msg);
+	return 0;
 }
 
 int post_read_source(int dirfd, const struct post *p, size_t max,

@@ -65,6 +65,11 @@ struct post {
 	unsigned nterms[TAX_MAX];
 	struct post_err *errs;
 	unsigned nerrs;
+	/* What a later read of the whole body found wrong past the part read
+	 * at mount (a NUL, invalid UTF-8): set once, then read-only.  For
+	 * the log and status.json; the post's pages are what they were. */
+	_Atomic(char *) late_err;
+	size_t head_len;               /* bytes checked when it was loaded */
 };
 
 /* Read the source at rel (relative to the folder open as dirfd): its
@@ -79,13 +84,18 @@ int post_load(int dirfd, const char *rel, int bundle,
 /* Read the whole body (up to cfg->max_file bytes of the file) into a
  * malloc'd buffer.  Returns 0 with *body and *len set, or -errno.  When changed is not NULL, *changed
  * is set to 1 when the file is no longer the one the record describes
- * (different size, mtime or inode). */
-int post_read_body(int dirfd, const struct post *p, const struct post_cfg *cfg,
+ * (different size, mtime or inode).  A NUL or invalid UTF-8 past the
+ * part checked at mount is recorded once in p->late_err. */
+int post_read_body(int dirfd, struct post *p, const struct post_cfg *cfg,
 		   char **body, size_t *len, int *changed);
 
 /* Read the whole source file, unchanged, into a malloc'd buffer. */
 int post_read_source(int dirfd, const struct post *p, size_t max,
 		     char **data, size_t *len);
+
+/* Check text for a NUL byte or invalid UTF-8.  Returns 1 when there is
+ * neither, else 0 with the offset of the first and whether it is a NUL. */
+int post_check_text(const char *s, size_t n, size_t *bad_off, int *is_nul);
 
 static inline struct post *post_ref(struct post *p)
 {

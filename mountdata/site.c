@@ -204,26 +204,32 @@ fail:
 static int term_name(struct tax *x, struct term *tm)
 {
 	struct buf nb = BUF_INIT;
-	unsigned i, best = 0;
+	unsigned i, best = 0, k;
+	size_t base;
 
 	for (i = 1; i < tm->nsp; i++)
 		if (tm->sp[i].count > tm->sp[best].count ||
 		    (tm->sp[i].count == tm->sp[best].count &&
 		     strcmp(tm->sp[i].text, tm->sp[best].text) < 0))
 			best = i;
-	name_make(&nb, tm->sp[best].text, strlen(tm->sp[best].text), NAME_MAX_BYTES - 2);
+	name_make(&nb, tm->sp[best].text, strlen(tm->sp[best].text), NAME_MAX_BYTES - 12);
 	buf_add(&nb, "", 0);
 	/* Never the name of a generated file, nor of another term's folder
-	 * (two keys can only meet here through this very suffix). */
-	while (!nb.oom && (is_reserved_name(nb.data) ||
-			   hmap_get(&x->by_name, nb.data, nb.len))) {
-		nb.len--;
-		buf_adds(&nb, "_");
+	 * (two keys can meet here only through these very suffixes): add
+	 * '_' until free, and past a few, the key's hash. */
+	base = nb.len;
+	for (k = 0; !nb.oom && k < 64 && (is_reserved_name(nb.data) ||
+					  hmap_get(&x->by_name, nb.data, nb.len)); k++) {
+		unsigned u;
+
+		nb.len = base;
+		if (k < 4)
+			for (u = 0; u <= k; u++)
+				buf_addc(&nb, '_');
+		else
+			buf_printf(&nb, "~%08llx", (name_hash(tm->key, strlen(tm->key)) + k) &
+				   0xffffffffULL);
 		buf_add(&nb, "", 0);
-	}
-	if (nb.oom) {
-		buf_free(&nb);
-		return -ENOMEM;
 	}
 	free(tm->name);
 	tm->name = buf_detach(&nb, NULL);
@@ -966,7 +972,7 @@ int site_open(const struct site_opts *opts, struct site **out, char *err, size_t
 		s->o.page_size = 20;
 	s->cfg.fm = opts->fm;
 	s->cfg.max_file = opts->max_file;
-	s->cfg.head = 4096;
+	s->cfg.head = 16384; /* most posts whole: their text is checked at mount */
 	s->cfg.max_terms = opts->max_terms;
 	if ((ret = parse_taxonomies(s, s->o.taxonomies, err, errlen)))
 		goto err_site;
@@ -1089,7 +1095,7 @@ void site_close(struct site *s)
 	for (i = 0; i < s->nscan_errs; i++)
 		free(s->scan_errs[i]);
 	free(s->scan_errs);
-	blob_unref(s->status);
+	status_free(s);
 	cache_free(s->cache);
 	if (s->theme)
 		theme_unref(s->theme);

@@ -41,8 +41,9 @@ struct node_attr {
 	uint32_t nlink;
 	uint64_t size;
 	int64_t mtime_ns;
-	uint8_t is_volatile; /* bytes change on their own (status.json): the
-	                        kernel must not keep them long */
+	uint8_t is_volatile; /* the name points to a new version all the time
+	                        (status.json): the kernel must look it up
+	                        each time; each version's attributes hold */
 };
 
 /* How the model tells the kernel driver what changed.  Called only from
@@ -107,7 +108,7 @@ struct site_file {
 	                        unless the node changed since; or NULL */
 	int fd;              /* a resource's source, open for reading (the
 	                        caller closes it), or -1 */
-	int is_volatile;     /* bytes change by themselves (status.json) */
+	int is_volatile;     /* see struct node_attr */
 };
 
 /* Open a file node as it is now.  A generated file's bytes are not made
@@ -117,6 +118,13 @@ struct site_file {
  * -ESTALE (an older version of the file: look the name up again), -EIO,
  * -ENOMEM. */
 int site_open_file(struct site *s, uint64_t ino, struct site_file *out);
+/* Everything needed to read a file node, for a read that comes without
+ * an open file (the kernel opens files without asking when the daemon
+ * supports it): a generated file's bytes (made, or taken from the
+ * cache; for an older version of the file, only if still cached), or a
+ * resource's source open for reading.  Returns 0, or -ENOENT, -EISDIR,
+ * -ESTALE (that version's bytes are gone), -EIO, -ENOMEM. */
+int site_read_node(struct site *s, uint64_t ino, struct site_file *out);
 /* The bytes of a generated file opened by site_open_file, made once and
  * kept in out->blob.  Returns 0, or -ESTALE when the file changed since
  * it was opened and its old bytes are gone, -EIO, -ENOMEM. */

@@ -161,8 +161,13 @@ struct site {
 	struct updater *up;          /* owned by the updater thread */
 
 	pthread_mutex_t stat_lock;
-	/* protected by stat_lock: */
-	struct blob *status;         /* the last status.json rendered */
+	/* protected by stat_lock: the last few snapshots of status.json,
+	 * each its own version (and inode) of the file */
+	struct {
+		struct blob *blob;
+		uint8_t gen;
+	} status_ring[4];
+	uint8_t status_gen;          /* the newest snapshot's */
 };
 
 /* site.c: scanning */
@@ -239,6 +244,14 @@ int res_has_any(struct site *s, struct slot *sl);
 int res_rewrite(const struct post *p, const char *name, const char *root,
 		const char *u, size_t n, struct buf *out);
 void res_free_all(struct site *s);
+
+/* status.c: a snapshot of .postfs/status.json.  With refresh, a new one
+ * is taken when the newest is more than a second old; *gen gets the
+ * newest's version.  Without, the snapshot of version want is returned
+ * if it is still kept, else -ESTALE.  Caller holds lock for reading. */
+int status_get(struct site *s, int refresh, uint8_t want, struct blob **out,
+	       uint8_t *gen);
+void status_free(struct site *s);
 
 /* update.c: the updater's state, created before the first scan */
 int update_init(struct site *s);

@@ -229,8 +229,6 @@ static uint8_t file_gen(struct site *s, const struct node *n)
 	if (n->cls == NC_POSTFILE)
 		return (uint8_t)((site_slot(s, n->post)->gen +
 				  (n->ext == PE_HTML ? theme : 0)) & NODE_VER_POST);
-	if (n->file == LF_STATUS)
-		return 0;
 	if (n->file == LF_STYLE)
 		return theme;
 	l = ctx_listing(s, &n->ctx);
@@ -242,7 +240,15 @@ static uint8_t file_gen(struct site *s, const struct node *n)
 static int node_exists(struct site *s, const struct node *n)
 {
 	int ret = node_exists_any(s, n);
+	struct blob *b;
+	uint8_t g;
 
+	if (!ret && n->cls == NC_LISTFILE && n->file == LF_STATUS) {
+		/* a snapshot of status.json: there while it is kept */
+		ret = status_get(s, 0, n->ver, &b, &g);
+		blob_unref(b);
+		return ret;
+	}
 	if (!ret && (n->cls == NC_LISTFILE || n->cls == NC_POSTFILE) &&
 	    n->ver != file_gen(s, n))
 		return -ESTALE;
@@ -388,9 +394,11 @@ static int attr_unlock(struct site *s, const struct node *n, struct node_attr *a
 	a->mode = S_IFREG | 0444;
 	a->nlink = 1;
 	if (n->cls == NC_LISTFILE && n->file == LF_STATUS) {
+		uint8_t g;
+
 		a->is_volatile = 1;
-		/* rendered fresh (at most once a second) by view.c */
-		ret = view_render(s, n, 0, 0, &b);
+		ret = status_get(s, 0, n->ver, &b, &g);
+		pthread_rwlock_unlock(&s->lock);
 		if (ret)
 			return ret;
 		a->size = b->len;
@@ -466,7 +474,14 @@ static int parse_uint(const char *s, size_t len, unsigned *out)
 static int current_file(struct site *s, struct node *n)
 {
 	int ret = node_exists_any(s, n);
+	struct blob *b;
 
+	if (!ret && n->file == LF_STATUS) {
+		/* looking status.json up takes a fresh snapshot */
+		ret = status_get(s, 1, 0, &b, &n->ver);
+		blob_unref(b);
+		return ret;
+	}
 	if (!ret)
 		n->ver = file_gen(s, n);
 	return ret;
@@ -647,7 +662,10 @@ static void dir_listfile(struct site *s, struct dirb *d, const struct ctx *c,
 {
 	struct node n = { .cls = NC_LISTFILE, .file = file, .page = page, .ctx = *c };
 
-	n.ver = file_gen(s, &n);
+	if (current_file(s, &n)) {
+		d->oom = 1;
+		return;
+	}
 	dir_add(d, name, NULL, &n);
 }
 
@@ -862,12 +880,62 @@ int site_open_file(struct site *s, uint64_t ino, struct site_file *out)
 		return ret;
 	}
 	if (n.cls == NC_LISTFILE && n.file == LF_STATUS) {
-		/* a live report: its bytes are taken now, once */
+		uint8_t g;
+
 		out->is_volatile = 1;
-		return view_render(s, &n, 0, 0, &out->blob);
+		ret = status_get(s, 0, n.ver, &out->blob, &g);
 	}
 	pthread_rwlock_unlock(&s->lock);
-	return 0;
+	return ret;
+}
+
+int site_read_node(struct site *s, uint64_t ino, struct site_file *out)
+{
+	struct node n;
+	uint64_t ver;
+	int64_t mtime;
+	int templated, ret;
+	uint8_t g;
+
+	memset(out, 0, sizeof(*out));
+	out->fd = -1;
+	if (node_decode(ino, &n))
+		return -ENOENT;
+	if (n.cls == NC_ROOT || n.cls == NC_DIR)
+		return -EISDIR;
+	pthread_rwlock_rdlock(&s->lock);
+	if (n.cls == NC_RES) {
+		ret = res_open(s, &n);
+		pthread_rwlock_unlock(&s->lock);
+		if (ret < 0)
+			return ret;
+		out->fd = ret;
+		return 0;
+	}
+	if (n.cls == NC_LISTFILE && n.file == LF_STATUS) {
+		ret = status_get(s, 0, n.ver, &out->blob, &g);
+		pthread_rwlock_unlock(&s->lock);
+		return ret;
+	}
+	ret = node_exists(s, &n);
+	if (ret == -ESTALE) {
+		/* the file changed since this reader looked it up: its own
+		 * version's bytes, if they are still kept */
+		pthread_rwlock_unlock(&s->lock);
+		out->blob = cache_get_any(s->cache, ino);
+		return out->blob ? 0 : -ESTALE;
+	}
+	if (ret) {
+		pthread_rwlock_unlock(&s->lock);
+		return ret;
+	}
+	file_version(s, &n, &ver, &mtime, &templated);
+	out->blob = cache_get(s->cache, ino, ver);
+	if (out->blob) {
+		pthread_rwlock_unlock(&s->lock);
+		return 0;
+	}
+	return view_render(s, &n, ver, mtime, &out->blob);
 }
 
 int site_file_bytes(struct site *s, uint64_t ino, struct site_file *f)
@@ -883,9 +951,14 @@ int site_file_bytes(struct site *s, uint64_t ino, struct site_file *f)
 		return -ENOENT;
 	pthread_rwlock_rdlock(&s->lock);
 	ret = node_exists(s, &n);
+	if (ret == -ESTALE) {
+		pthread_rwlock_unlock(&s->lock);
+		f->blob = cache_get_any(s->cache, ino);
+		return f->blob ? 0 : -ESTALE;
+	}
 	if (ret) {
 		pthread_rwlock_unlock(&s->lock);
-		return ret == -ENOENT ? -ESTALE : ret;
+		return ret;
 	}
 	file_version(s, &n, &ver, &mtime, &templated);
 	f->blob = cache_get(s->cache, ino, ver);
@@ -898,15 +971,49 @@ int site_file_bytes(struct site *s, uint64_t ino, struct site_file *f)
 
 void site_statfs(struct site *s, uint64_t *files, uint64_t *bytes)
 {
-	unsigned i;
 	uint64_t f;
+	unsigned t, y, m, d;
+	uint32_t k;
 
 	pthread_rwlock_rdlock(&s->lock);
-	/* post pages in posts/ (3), in each term folder and day folder (2) */
-	f = s->all.n * 5;
-	for (i = 0; i < s->ntax; i++)
-		f += s->tax[i].by_name.len * 4;
-	*files = f + 16;
+	/* the root: 5 files, posts/, by-date/, .postfs/ and its file */
+	f = 1 + 5 + 3 + 1;
+	/* posts/: pages, index.json, three files per post */
+	f += 1 + list_pages(s, s->all.n) + 1 + 3 * (uint64_t)s->all.n;
+	for (t = 0; t < s->ntax; t++) {
+		struct tax *x = &s->tax[t];
+
+		f += 1 + 2;
+		for (k = 0; k < x->nterms; k++) {
+			size_t n = x->terms[k]->members.n;
+
+			if (n)
+				f += 1 + list_pages(s, n) + 2 + 2 * (uint64_t)n;
+		}
+	}
+	f += 2;
+	for (y = 0; y <= NODE_MAX_YEAR; y++) {
+		struct yearb *yb = s->years[y];
+
+		if (!yb || !yb->count)
+			continue;
+		f += 1 + list_pages(s, yb->count) + 1;
+		for (m = 1; m <= 12; m++) {
+			struct monthb *mb = yb->months[m];
+
+			if (!mb || !mb->count)
+				continue;
+			f += 1 + list_pages(s, mb->count) + 1;
+			for (d = 1; d <= 31; d++) {
+				struct dayb *db = mb->days[d];
+
+				if (db && db->members.n)
+					f += 1 + list_pages(s, db->members.n) + 1 +
+					     2 * (uint64_t)db->members.n;
+			}
+		}
+	}
+	*files = f;
 	*bytes = s->src_bytes;
 	pthread_rwlock_unlock(&s->lock);
 }

@@ -34,37 +34,72 @@ static size_t bad_at(const char *s, size_t i, size_t n)
 	return 0;
 }
 
-/* A JSON string of any bytes, fit for every page a view feeds: invalid
- * UTF-8 repaired, and what XML forbids (control characters but for tab
- * and line ends, U+FFFE, U+FFFF) dropped. */
+/* A JSON string of any bytes: invalid UTF-8 repaired (a NUL too), the
+ * rest kept as it is, so that JSON files give values as written.  What
+ * a page cannot hold is taken out later, by view_clean(). */
 static json_t *jstrn(const char *s, size_t n)
 {
-	struct buf b = BUF_INIT;
 	json_t *j;
-	size_t i, k;
+	char *r;
 
 	if (!s)
 		return json_null();
-	for (i = 0; i < n; i++)
-		if (bad_at(s, i, n))
-			break;
-	if (i == n && utf8_valid(s, n))
+	if (utf8_valid(s, n))
 		return json_stringn(s, n);
-	for (i = 0; i < n; i++) {
-		if ((k = bad_at(s, i, n))) {
-			i += k - 1;
-			continue;
-		}
-		buf_addc(&b, s[i]);
-	}
-	{
-		char *r = utf8_dup(b.data ? b.data : "", b.len);
-
-		j = r ? json_string(r) : NULL;
-		free(r);
-	}
-	buf_free(&b);
+	r = utf8_dup(s, n);
+	j = r ? json_string(r) : NULL;
+	free(r);
 	return j;
+}
+
+/* Drop from every string of a template's view what HTML and XML 1.0 do
+ * not allow (see bad_at).  Views are a few levels deep; the depth bound
+ * only guards against a mistake. */
+static int view_clean(json_t *v, int depth)
+{
+	struct buf b = BUF_INIT;
+	const char *s, *key;
+	json_t *e;
+	size_t i, n, k;
+	int ret = 0;
+
+	if (depth > 32)
+		return -EINVAL;
+	switch (json_typeof(v)) {
+	case JSON_OBJECT:
+		json_object_foreach(v, key, e)
+			if ((ret = view_clean(e, depth + 1)))
+				return ret;
+		return 0;
+	case JSON_ARRAY:
+		json_array_foreach(v, i, e)
+			if ((ret = view_clean(e, depth + 1)))
+				return ret;
+		return 0;
+	case JSON_STRING:
+		s = json_string_value(v);
+		n = json_string_length(v);
+		for (i = 0; i < n; i++)
+			if (bad_at(s, i, n))
+				break;
+		if (i == n)
+			return 0;
+		buf_add(&b, s, i);
+		for (; i < n; i++) {
+			if ((k = bad_at(s, i, n))) {
+				i += k - 1;
+				continue;
+			}
+			buf_addc(&b, s[i]);
+		}
+		ret = buf_error(&b);
+		if (!ret && json_string_setn(v, b.data ? b.data : "", b.len))
+			ret = -ENOMEM;
+		buf_free(&b);
+		return ret;
+	default:
+		return 0;
+	}
 }
 
 static json_t *jstr(const char *s)
@@ -1029,15 +1064,17 @@ static int view_listing(struct site *s, const struct node *n, struct job *j)
 	lst = json_object();
 	jset(v, "list", lst);
 	jset(lst, "title", jbuf(&t));
-	jset(lst, "count", json_integer((json_int_t)nmem));
 	jset(lst, "folders", ctx_folders(s, c, 0));
 	buf_reset(&b);
-	if (c->type == CTX_TAX)
-		buf_printf(&b, "%zu %s", json_array_size(json_object_get(lst, "folders")),
-			   json_array_size(json_object_get(lst, "folders")) == 1
-			   ? s->tax[c->tax].singular : s->tax[c->tax].field);
-	else
+	if (c->type == CTX_TAX) {
+		/* a taxonomy's page counts its terms */
+		nmem = json_array_size(json_object_get(lst, "folders"));
+		buf_printf(&b, "%zu %s", nmem, nmem == 1 ? s->tax[c->tax].singular
+							 : s->tax[c->tax].field);
+	} else {
 		buf_printf(&b, "%zu post%s", nmem, nmem == 1 ? "" : "s");
+	}
+	jset(lst, "count", json_integer((json_int_t)nmem));
 	jset(lst, "count_text", jbuf(&b));
 	jset(lst, "has_folders", json_boolean(json_array_size(json_object_get(lst, "folders")) > 0));
 	if (c->type == CTX_DATE && c->level == 0) {
@@ -1271,6 +1308,13 @@ static json_t *summary_of(struct post *p, struct mdr_info *info)
 	return jstr(info && info->summary_auto ? info->summary_auto : "");
 }
 
+static int render_view(struct job *j, struct buf *out)
+{
+	int ret = view_clean(j->view, 0);
+
+	return ret ? ret : theme_render(j->theme, j->tmpl, j->view, out);
+}
+
 static int finish_post(struct site *s, struct job *j, struct buf *out)
 {
 	struct buf html = BUF_INIT;
@@ -1313,7 +1357,7 @@ static int finish_post(struct site *s, struct job *j, struct buf *out)
 	mdr_info_free(&info);
 	buf_free(&html);
 	if (want_html)
-		return theme_render(j->theme, j->tmpl, j->view, out);
+		return render_view(j, out);
 	return 0;
 }
 
@@ -1352,7 +1396,7 @@ static int finish(struct site *s, struct job *j, struct buf *out)
 			     json_integer(mdr_reading_minutes(info.words)));
 			mdr_info_free(&info);
 		}
-		return theme_render(j->theme, j->tmpl, j->view, out);
+		return render_view(j, out);
 	case JK_JSON:
 		break;
 	}
@@ -1388,7 +1432,6 @@ static void job_free(struct job *j)
 		theme_unref(j->theme);
 }
 
-static int view_status(struct site *s, struct blob **out);
 
 int view_render(struct site *s, const struct node *n, uint64_t ver,
 		int64_t mtime_ns, struct blob **out)
@@ -1400,8 +1443,6 @@ int view_render(struct site *s, const struct node *n, uint64_t ver,
 
 	memset(&j, 0, sizeof(j));
 	*out = NULL;
-	if (n->cls == NC_LISTFILE && n->file == LF_STATUS)
-		return view_status(s, out); /* unlocks */
 	j.theme = theme_ref(s->theme);
 	j.unsafe = s->o.unsafe;
 	if (n->cls == NC_POSTFILE) {
@@ -1451,108 +1492,4 @@ out:
 	job_free(&j);
 	buf_free(&b);
 	return ret;
-}
-
-/* ---- .postfs/status.json ------------------------------------------------------ */
-
-static int view_status(struct site *s, struct blob **out)
-{
-	json_t *v, *errs, *o, *tx;
-	struct cache_stats cs;
-	struct pdate d;
-	struct buf b = BUF_INIT;
-	int64_t now = now_ns();
-	uint32_t i;
-	unsigned k, t;
-	size_t hidden = 0;
-	char *txt;
-	struct blob *blob;
-
-	pthread_mutex_lock(&s->stat_lock);
-	if (s->status && now - s->status->mtime_ns < 1000000000LL) {
-		*out = blob_ref(s->status);
-		pthread_mutex_unlock(&s->stat_lock);
-		pthread_rwlock_unlock(&s->lock);
-		return 0;
-	}
-	pthread_mutex_unlock(&s->stat_lock);
-
-	v = json_object();
-	jset(v, "version", json_string(POSTFS_VERSION));
-	jset(v, "source", jstr(s->o.source));
-	pdate_from_time(s->started_ns / 1000000000LL, 0, &d);
-	jset(v, "mounted", jdate(&d));
-	errs = json_array();
-	for (i = 0; i < s->nslots; i++) {
-		struct slot *sl = s->slots[i];
-
-		if (sl->post && !sl->visible)
-			hidden++;
-		if (sl->load_err) {
-			o = json_object();
-			jset(o, "file", jstr(sl->src));
-			jset(o, "message", jstr(sl->load_err));
-			json_array_append_new(errs, o);
-		}
-		if (!sl->post)
-			continue;
-		for (k = 0; k < sl->post->nerrs; k++) {
-			o = json_object();
-			jset(o, "file", jstr(sl->src));
-			if (sl->post->errs[k].line)
-				jset(o, "line", json_integer(sl->post->errs[k].line));
-			if (sl->post->errs[k].column)
-				jset(o, "column", json_integer(sl->post->errs[k].column));
-			jset(o, "message", jstr(sl->post->errs[k].msg));
-			json_array_append_new(errs, o);
-		}
-	}
-	for (i = 0; i < s->nscan_errs; i++) {
-		char *tab = strchr(s->scan_errs[i], '\t');
-
-		o = json_object();
-		jset(o, "file", tab ? jstrn(s->scan_errs[i], (size_t)(tab - s->scan_errs[i]))
-				    : jstr(s->scan_errs[i]));
-		jset(o, "message", jstr(tab ? tab + 1 : ""));
-		json_array_append_new(errs, o);
-	}
-	o = json_object();
-	jset(o, "sources", json_integer(s->nslots));
-	jset(o, "shown", json_integer((json_int_t)s->all.n));
-	jset(o, "hidden", json_integer((json_int_t)hidden));
-	jset(v, "posts", o);
-	tx = json_object();
-	for (t = 0; t < s->ntax; t++)
-		jset(tx, s->tax[t].field, json_integer((json_int_t)s->tax[t].by_name.len));
-	jset(v, "terms", tx);
-	pthread_rwlock_unlock(&s->lock);
-
-	cache_get_stats(s->cache, &cs);
-	o = json_object();
-	jset(o, "bytes", json_integer((json_int_t)cs.bytes));
-	jset(o, "max_bytes", json_integer((json_int_t)cs.max_bytes));
-	jset(o, "files", json_integer((json_int_t)cs.blobs));
-	jset(o, "sizes_known", json_integer((json_int_t)cs.entries));
-	jset(o, "hits", json_integer((json_int_t)cs.hits));
-	jset(o, "misses", json_integer((json_int_t)cs.misses));
-	jset(o, "evictions", json_integer((json_int_t)cs.evictions));
-	jset(v, "cache", o);
-	jset(v, "errors", errs);
-	txt = json_dumps(v, JSON_INDENT(2));
-	json_decref(v);
-	if (!txt)
-		return -ENOMEM;
-	buf_adds(&b, txt);
-	buf_addc(&b, '\n');
-	free(txt);
-	blob = blob_from(b.data, b.len, now);
-	buf_free(&b);
-	if (!blob)
-		return -ENOMEM;
-	pthread_mutex_lock(&s->stat_lock);
-	blob_unref(s->status);
-	s->status = blob_ref(blob);
-	pthread_mutex_unlock(&s->stat_lock);
-	*out = blob;
-	return 0;
 }

@@ -939,20 +939,21 @@ static int failed(const struct mdr *r)
 
 /* ---- escaping (the same byte sets as md4c-html) ---- */
 
+static const char *const html_esc[256] = {
+	['&'] = "&amp;", ['<'] = "&lt;", ['>'] = "&gt;", ['"'] = "&quot;",
+};
+
 static void add_text_escaped(struct buf *b, const char *s, size_t n)
 {
 	size_t i, run = 0;
 
+	if (!n)
+		return;
 	for (i = 0; i < n; i++) {
-		const char *rep;
+		const char *rep = html_esc[(unsigned char)s[i]];
 
-		switch (s[i]) {
-		case '&': rep = "&amp;"; break;
-		case '<': rep = "&lt;"; break;
-		case '>': rep = "&gt;"; break;
-		case '"': rep = "&quot;"; break;
-		default: continue;
-		}
+		if (!rep)
+			continue;
 		buf_add(b, s + run, i - run);
 		buf_adds(b, rep);
 		run = i + 1;
@@ -972,6 +973,8 @@ static void add_url_escaped(struct buf *b, const char *s, size_t n)
 	static const char hex[] = "0123456789ABCDEF";
 	size_t i, run = 0;
 
+	if (!n)
+		return;
 	for (i = 0; i < n; i++) {
 		unsigned char c = (unsigned char)s[i];
 
@@ -1219,16 +1222,54 @@ static void emit_attr_text(struct mdr *r, const MD_ATTRIBUTE *a)
 
 /* ---- plain text: words, summaries, heading text ---- */
 
-static unsigned char char_class(struct mdr *r, int32_t cp)
+/* Next code point of text known to be valid UTF-8 (the input was
+ * checked or repaired, md4c cuts it only at ASCII bytes, and decoded
+ * entities are encoded by utf8_encode): no continuation-byte checks,
+ * only bounds.  utf8_decode's full checks showed up in the profile. */
+static inline int next_cp(const char *str, size_t n, int32_t *cp)
+{
+	const unsigned char *s = (const unsigned char *)str;
+
+	if (s[0] < 0x80) {
+		*cp = s[0];
+		return 1;
+	}
+	if (s[0] >= 0xC0 && s[0] < 0xE0 && n >= 2) {
+		*cp = (s[0] & 0x1F) << 6 | (s[1] & 0x3F);
+		return 2;
+	}
+	if (s[0] >= 0xE0 && s[0] < 0xF0 && n >= 3) {
+		*cp = (s[0] & 0x0F) << 12 | (s[1] & 0x3F) << 6 | (s[2] & 0x3F);
+		return 3;
+	}
+	if (s[0] >= 0xF0 && n >= 4) {
+		*cp = (s[0] & 0x07) << 18 | (s[1] & 0x3F) << 12 |
+		      (s[2] & 0x3F) << 6 | (s[3] & 0x3F);
+		return 4;
+	}
+	*cp = 0xFFFD;
+	return 1;
+}
+
+/* Classes of ASCII: letters and digits, and the whitespace utf8_isspace
+ * knows (tab, LF, VT, FF, CR, space). */
+static const unsigned char ascii_cls[128] = {
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 2, 2, 2, 2, 2, 0, 0,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0, 0,
+	0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0,
+	0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0,
+};
+
+static inline unsigned char char_class(struct mdr *r, int32_t cp)
 {
 	struct cls_slot *sl;
 
-	if (cp < 0x80) {
-		if ((cp >= 'a' && cp <= 'z') || (cp >= 'A' && cp <= 'Z') ||
-		    (cp >= '0' && cp <= '9'))
-			return CLS_ALNUM;
-		return cp == ' ' || (cp >= '\t' && cp <= '\r') ? CLS_SPACE : 0;
-	}
+	if (cp < 0x80)
+		return cp < 0 ? 0 : ascii_cls[cp];
 	sl = &r->cls[(cp ^ (cp >> 8)) & 255];
 	if (sl->cp != cp) {
 		sl->cp = cp;
@@ -1271,56 +1312,68 @@ static void htext_add(struct mdr *r, const char *s, size_t n)
 		r->htext_full = 1;
 }
 
-/* Feed text that is visible as such (not markup, not image alt text). */
+/* Append a piece of plain text, after the space owed to whitespace
+ * before it. */
+static void plain_flush(struct mdr *r, const char *s, size_t n)
+{
+	if (!n)
+		return;
+	if (r->want_info && !r->plain_done) {
+		if (r->plain_space && r->plain.len)
+			buf_addc(&r->plain, ' ');
+		buf_add(&r->plain, s, n);
+	}
+	r->plain_space = 0;
+	if (r->in_heading)
+		htext_add(r, s, n);
+}
+
+/* Feed text that is visible as such (not markup, not image alt text):
+ * count its words and append it with whitespace collapsed.  Text goes
+ * out in pieces as long as possible (a lone ' ' between words is kept
+ * in the piece), not word by word. */
 static void plain_text(struct mdr *r, const char *s, size_t n)
 {
-	size_t i = 0, run = 0;
-	int32_t cp;
-	int k, alnum;
+	size_t i = 0, seg = 0, gap = 0;
 	unsigned char cls;
+	int32_t cp;
+	int k;
 
 	while (i < n) {
-		unsigned char c = (unsigned char)s[i];
-
-		if (c < 0x80) {
-			cp = c;
+		if ((unsigned char)s[i] < 0x80) {
+			cls = ascii_cls[(unsigned char)s[i]];
 			k = 1;
 		} else {
-			k = utf8_decode(s + i, n - i, &cp);
+			k = next_cp(s + i, n - i, &cp);
+			cls = char_class(r, cp);
 		}
-		cls = cp > 0 ? char_class(r, cp) : 0;
 		if (!(cls & CLS_SPACE)) {
-			alnum = cls & CLS_ALNUM;
-			if (alnum && !r->in_word)
+			if (!(cls & CLS_ALNUM))
+				r->in_word = 0;
+			else if (!r->in_word) {
+				r->in_word = 1;
 				r->words++;
-			r->in_word = alnum;
+			}
+			gap = 0;
 			i += (size_t)k;
 			continue;
 		}
-		if (i > run) {
-			if (r->want_info && !r->plain_done) {
-				if (r->plain_space && r->plain.len)
-					buf_addc(&r->plain, ' ');
-				buf_add(&r->plain, s + run, i - run);
-			}
-			r->plain_space = 0;
-			if (r->in_heading)
-				htext_add(r, s + run, i - run);
+		if (s[i] == ' ' && !gap && i > seg && r->cut_set) {
+			gap = 1;
+			r->in_word = 0;
+		} else {
+			/* The summary's cut may fall here: plain_break needs
+			 * everything before it appended. */
+			plain_flush(r, s + seg, i - seg - gap);
+			plain_break(r);
+			seg = i + (size_t)k;
+			gap = 0;
 		}
-		plain_break(r);
 		i += (size_t)k;
-		run = i;
 	}
-	if (i > run) {
-		if (r->want_info && !r->plain_done) {
-			if (r->plain_space && r->plain.len)
-				buf_addc(&r->plain, ' ');
-			buf_add(&r->plain, s + run, i - run);
-		}
-		r->plain_space = 0;
-		if (r->in_heading)
-			htext_add(r, s + run, i - run);
-	}
+	plain_flush(r, s + seg, n - seg - gap);
+	if (gap)
+		plain_break(r);
 }
 
 static void emit_text(struct mdr *r, const char *s, size_t n)
@@ -1579,8 +1632,8 @@ static void make_slug(struct mdr *r, struct buf *id, const char *s,
 
 	scratch_reset(id);
 	while (i < n) {
-		i += (size_t)utf8_decode(s + i, n - i, &cp);
-		cls = cp > 0 ? char_class(r, cp) : 0;
+		i += (size_t)next_cp(s + i, n - i, &cp);
+		cls = char_class(r, cp);
 		if (cp == '-' || cp == '_' || (cls & CLS_ALNUM))
 			cp = utf8_tolower(cp);
 		else if (cls & CLS_SPACE)
@@ -1904,6 +1957,44 @@ static int text(MD_TEXTTYPE type, const MD_CHAR *s, MD_SIZE n, void *userdata)
 
 /* ---- entry points ---- */
 
+/* utf8_valid() with a fast path: runs of ASCII eight bytes at a time and
+ * two-byte sequences inline, which is nearly all of a post in a Latin or
+ * Cyrillic script; anything else goes through utf8_decode. */
+static int input_valid(const char *str, size_t n)
+{
+	const unsigned char *s = (const unsigned char *)str;
+	size_t i = 0;
+	int32_t cp;
+
+	while (i < n) {
+		uint64_t w;
+
+		if (s[i] >= 0x80) {
+			if (s[i] >= 0xC2 && s[i] <= 0xDF && n - i >= 2 &&
+			    (s[i + 1] & 0xC0) == 0x80) {
+				i += 2;
+				continue;
+			}
+			i += (size_t)utf8_decode(str + i, n - i, &cp);
+			if (cp < 0)
+				return 0;
+			continue;
+		}
+		if (!s[i++])
+			return 0;
+		while (n - i >= 8) {
+			memcpy(&w, s + i, 8);
+			/* Some byte has its high bit set, or is NUL. */
+			if ((w & 0x8080808080808080ull) ||
+			    ((w - 0x0101010101010101ull) & ~w &
+			     0x8080808080808080ull))
+				break;
+			i += 8;
+		}
+	}
+	return 1;
+}
+
 static size_t output_bound(size_t have, size_t in)
 {
 	size_t extra = OUTPUT_SLACK + OUTPUT_RATIO * in;
@@ -1965,7 +2056,7 @@ int mdr_render(const char *src, size_t len, const struct mdr_opts *opts,
 	}
 	if (!len) {
 		s = "";
-	} else if (!utf8_valid(s, len)) {
+	} else if (!input_valid(s, len)) {
 		utf8_repair(&fixed, s, len);
 		if (fixed.oom) {
 			ret = -ENOMEM;

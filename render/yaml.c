@@ -677,11 +677,20 @@ static int parser_error(struct ya *y, const yaml_parser_t *p,
 				       problem, (unsigned)p->problem_value);
 		return pf_fail(y->err, line, column, "%s", problem);
 	default:
+		/* The context's place is given relative to the problem's,
+		 * which the caller moves to the file's own lines: an
+		 * absolute line here would be in the wrong frame. */
+		if (p->context && p->context_mark.line == pm->line)
+			return pf_fail(y->err, (int)pm->line + 1,
+				       (int)pm->column + 1, "%s (%s at column %d)",
+				       problem, p->context,
+				       (int)p->context_mark.column + 1);
 		if (p->context)
 			return pf_fail(y->err, (int)pm->line + 1,
 				       (int)pm->column + 1,
-				       "%s (%s at line %d, column %d)", problem,
-				       p->context, (int)p->context_mark.line + 1,
+				       "%s (%s %d line%s above, at column %d)", problem,
+				       p->context, (int)(pm->line - p->context_mark.line),
+				       pm->line - p->context_mark.line == 1 ? "" : "s",
 				       (int)p->context_mark.column + 1);
 		return pf_fail(y->err, (int)pm->line + 1, (int)pm->column + 1,
 			       "%s", problem);

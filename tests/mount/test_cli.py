@@ -100,20 +100,3 @@ def test_single_threaded_and_debug(mount):
         assert os.stat(path).st_size == len(util.read_bytes(path))
     assert "LOOKUP" in m.log() or "lookup" in m.log(), "-d logs no requests"
 
-
-def test_auto_unmount(tmp_path):
-    """-o auto_unmount (a standard FUSE option): the mount goes when the
-    daemon is killed outright."""
-    m = util.Mount(util.BASIC, str(tmp_path / "mnt"), ["auto_unmount"],
-                   log_path=str(tmp_path / "log"))
-    m.start()
-    try:
-        assert os.path.isfile(os.path.join(m.path, "index.html"))
-        m.proc.kill()
-        m.proc.wait(timeout=util.EXIT_TIMEOUT)
-        deadline = time.monotonic() + 5
-        while util.is_mounted(m.path) and time.monotonic() < deadline:
-            time.sleep(0.05)
-        assert not util.is_mounted(m.path), "auto_unmount left the mount behind"
-    finally:
-        m.stop()

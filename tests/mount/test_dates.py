@@ -1,6 +1,7 @@
 """Dates: offsets, the mount's time zone, Jekyll file names, fallbacks."""
 import datetime
 import os
+import subprocess
 import zoneinfo
 
 import pytest
@@ -100,7 +101,6 @@ def test_default_zone_is_utc_not_the_hosts(corpus, mount):
 
 
 def test_unknown_zone_is_refused(corpus, tmp_path):
-    import subprocess
     mnt = tmp_path / "mnt"
     mnt.mkdir()
     r = subprocess.run([util.POSTFS_BIN, "-f", "-o", "timezone=Mars/Olympus_Mons", corpus,

@@ -2,6 +2,7 @@
 field kept, TOML and JSON alike; values escaped wherever they land."""
 import os
 import re
+import subprocess
 import xml.etree.ElementTree as ET
 
 import pytest
@@ -88,7 +89,6 @@ def test_yaml_core_schema_types(mnt):
 
 def test_yaml_types_with_jq(mnt):
     """jq sees the same types (a float stays a float in the bytes)."""
-    import subprocess
     path = os.path.join(mnt.path, "posts", "types.json")
     r = subprocess.run(["jq", "-c", ".front_matter | [(.no|type), (.n|type), (.t|type), "
                         "(.s|type), (.d|type), (.nul|type)]", path],

@@ -1,6 +1,7 @@
 """A read-only mount: every change fails with EROFS; df and stat -f
 answer; odd lookups (file-manager probes) answer ENOENT and harm nothing."""
 import errno
+import mmap
 import os
 import subprocess
 
@@ -166,7 +167,6 @@ def test_reads_at_offsets(basic):
 
 
 def test_mmap(basic):
-    import mmap
     path = p(basic, "posts", "gfm.html")
     whole = util.read_bytes(path)
     with open(path, "rb") as f:

@@ -3,6 +3,7 @@ shown everywhere a post is shown."""
 import datetime
 import os
 import time
+import zoneinfo
 
 import pytest
 
@@ -123,7 +124,6 @@ def test_scheduled_and_expiring_change_on_their_own(tmp_path, mount):
 def test_date_only_publish_date_today_in_the_mount_zone(tmp_path, mount):
     """README: a date-only publishDate of today means midnight in the
     mount's zone (so a post published today in UTC+14 is shown there)."""
-    import zoneinfo
     zone = "Pacific/Kiritimati"  # UTC+14: its today starts first
     today = datetime.datetime.now(zoneinfo.ZoneInfo(zone)).date()
     src = str(tmp_path / "src")

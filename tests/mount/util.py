@@ -8,6 +8,7 @@ The environment names what to test (meson sets these):
   POSTFS_VALGRIND=1   run every daemon under valgrind
 """
 import ctypes
+import datetime
 import html.parser
 import json
 import os
@@ -124,8 +125,7 @@ class Mount:
                 return self
             code = self.proc.poll()
             if code is not None:
-                self.stopped = True
-                ACTIVE.remove(self)
+                self.stop()  # takes down a mount the daemon may have left
                 raise RuntimeError("postfs exited with status %s before mounting %s:\n%s"
                                    % (code, self.path, self.log()))
             if time.monotonic() > deadline:
@@ -181,7 +181,7 @@ class Mount:
                 if marker in log:
                     problems.append("sanitizer report in the daemon's log (%r)" % marker)
             if problems:
-                problems.append("daemon log of %s:\n%s" % (self.path, log[-4000:]))
+                problems.append("daemon log of %s:\n%s" % (self.path, log[-12000:]))
         finally:
             if is_mounted(self.path):
                 subprocess.run(["fusermount3", "-u", "-z", self.path], capture_output=True)
@@ -222,7 +222,6 @@ def walk(root):
 
 def parse_date(text):
     """An RFC 3339 date as postfs writes it, as an aware datetime."""
-    import datetime
     if text.endswith(("Z", "z")):
         text = text[:-1] + "+00:00"
     return datetime.datetime.fromisoformat(text)

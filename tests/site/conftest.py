@@ -5,9 +5,8 @@ Mounts are started and stopped with tests/mount/util.py (util.Mount); a
 mount's teardown fails the test unless the daemon exited cleanly.
 
 Environment (meson sets these): POSTFS_BIN, POSTFS_SHARED,
-POSTFS_SOURCE_ROOT as for the mount tests, and POSTFS_BUILD_ROOT, the
-build folder (playwright-core is installed under it, screenshots go to
-its meson-logs/).
+POSTFS_SOURCE_ROOT as for the mount tests, and POSTFS_BUILD_ROOT (see
+sitecheck.build_root).
 """
 import atexit
 import contextlib
@@ -16,7 +15,6 @@ import re
 import shutil
 import subprocess
 import sys
-import tempfile
 
 import pytest
 
@@ -108,12 +106,3 @@ def basic(module_mount):
 @pytest.fixture(scope="module")
 def gen(module_mount, gen_source):
     return module_mount(gen_source)
-
-
-def build_root():
-    """The build folder, or a folder of its own when run by hand."""
-    root = os.environ.get("POSTFS_BUILD_ROOT")
-    if not root:
-        root = os.path.join(tempfile.gettempdir(), "postfs-site-tests")
-    os.makedirs(root, exist_ok=True)
-    return root

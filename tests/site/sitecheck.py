@@ -3,6 +3,7 @@ links and ids of an HTML page, and whether each relative link names a
 file inside the mount."""
 import html.parser
 import os
+import tempfile
 import urllib.parse
 
 # The attributes that load or link to something.
@@ -115,3 +116,13 @@ def check_links(mnt):
             elif frag and target.endswith(".html") and frag not in ids_of(target):
                 problems.append("%s: <%s %s=%r>: no id %r there" % (rel, tag, attr, url, frag))
     return pages, checked, problems
+
+
+def build_root():
+    """The build folder (POSTFS_BUILD_ROOT: playwright-core is installed
+    under it, screenshots go to its meson-logs/), or a folder of its own
+    under /tmp when the tests are run by hand."""
+    root = os.environ.get("POSTFS_BUILD_ROOT") or os.path.join(tempfile.gettempdir(),
+                                                              "postfs-site-tests")
+    os.makedirs(root, exist_ok=True)
+    return root

@@ -163,7 +163,7 @@ static void check_terms(int line, const struct post *p, unsigned t,
 #define NO_TERMS(p, t) check_terms(__LINE__, p, t, NULL, 0)
 
 /* The body post_read_body gives, compared with want. */
-static void check_body(int line, const struct post *p, const char *want,
+static void check_body(int line, struct post *p, const char *want,
 		       size_t wlen, int want_changed)
 {
 	char *body = NULL;
