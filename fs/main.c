@@ -3,6 +3,8 @@
 #include <limits.h>
 #include <malloc.h>
 #include <signal.h>
+#include <sys/socket.h>
+#include <sys/un.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -105,6 +107,34 @@ static void pfs_inval_inode(void *ctx, uint64_t ino)
 	struct pfs *fs = ctx;
 
 	fuse_lowlevel_notify_inval_inode(fs->se, ino, 0, 0);
+}
+
+/* Tell systemd (Type=notify) that the mount is up: the sd_notify
+ * protocol is one datagram to $NOTIFY_SOCKET, no library needed. */
+static void pfs_notify_ready(const char *mountpoint)
+{
+	const char *path = getenv("NOTIFY_SOCKET");
+	struct sockaddr_un sa;
+	char msg[PATH_MAX + 64];
+	size_t len;
+	int fd;
+
+	if (!path || (path[0] != '/' && path[0] != '@') || strlen(path) >= sizeof(sa.sun_path))
+		return;
+	memset(&sa, 0, sizeof(sa));
+	sa.sun_family = AF_UNIX;
+	memcpy(sa.sun_path, path, strlen(path));
+	if (path[0] == '@')
+		sa.sun_path[0] = '\0'; /* an abstract socket */
+	len = offsetof(struct sockaddr_un, sun_path) + strlen(path);
+	fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return;
+	snprintf(msg, sizeof(msg), "READY=1\nSTATUS=serving %s\nMAINPID=%ld", mountpoint,
+		 (long)getpid());
+	if (sendto(fd, msg, strlen(msg), MSG_NOSIGNAL, (struct sockaddr *)&sa, (socklen_t)len) < 0)
+		log_warn("cannot notify systemd at %s: %s", path, strerror(errno));
+	close(fd);
 }
 
 static struct site *hup_site;
@@ -255,6 +285,7 @@ int main(int argc, char *argv[])
 			goto out_mount;
 		}
 	}
+	pfs_notify_ready(opts.mountpoint);
 
 	if (opts.singlethread) {
 		ret = fuse_session_loop(se);

@@ -487,6 +487,35 @@ static void pfs_setxattr(fuse_req_t req, fuse_ino_t ino, const char *name,
 	fuse_reply_err(req, EROFS);
 }
 
+/* Reply with an attribute value or name list as getxattr(2) wants it:
+ * its size when asked for size 0, ERANGE when it does not fit. */
+static void pfs_reply_xattr(fuse_req_t req, int ret, struct buf *b, size_t size)
+{
+	if (ret)
+		fuse_reply_err(req, -ret);
+	else if (size == 0)
+		fuse_reply_xattr(req, b->len);
+	else if (b->len > size)
+		fuse_reply_err(req, ERANGE);
+	else
+		fuse_reply_buf(req, b->data, b->len);
+	buf_free(b);
+}
+
+static void pfs_getxattr(fuse_req_t req, fuse_ino_t ino, const char *name, size_t size)
+{
+	struct buf b = BUF_INIT;
+
+	pfs_reply_xattr(req, site_getxattr(pfs_of(req)->site, ino, name, &b), &b, size);
+}
+
+static void pfs_listxattr(fuse_req_t req, fuse_ino_t ino, size_t size)
+{
+	struct buf b = BUF_INIT;
+
+	pfs_reply_xattr(req, site_listxattr(pfs_of(req)->site, ino, &b), &b, size);
+}
+
 static void pfs_removexattr(fuse_req_t req, fuse_ino_t ino, const char *name)
 {
 	(void)ino; (void)name;
@@ -524,6 +553,8 @@ const struct fuse_lowlevel_ops pfs_ops = {
 	.releasedir	= pfs_releasedir,
 	.statfs		= pfs_statfs,
 	.setxattr	= pfs_setxattr,
+	.getxattr	= pfs_getxattr,
+	.listxattr	= pfs_listxattr,
 	.removexattr	= pfs_removexattr,
 	.create		= pfs_create,
 	.fallocate	= pfs_fallocate,

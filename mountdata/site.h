@@ -13,6 +13,7 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+#include "buf.h"
 #include "cache.h"
 #include "post.h"
 
@@ -129,6 +130,12 @@ int site_read_node(struct site *s, uint64_t ino, struct site_file *out);
  * kept in out->blob.  Returns 0, or -ESTALE when the file changed since
  * it was opened and its old bytes are gone, -EIO, -ENOMEM. */
 int site_file_bytes(struct site *s, uint64_t ino, struct site_file *f);
+
+/* Extended attributes (see xattr.c for the names): the value of `name`
+ * appended to out, or the NUL-separated names.  Returns 0, -ENODATA (no
+ * such attribute), -ENOENT, -ENOMEM. */
+int site_getxattr(struct site *s, uint64_t ino, const char *name, struct buf *out);
+int site_listxattr(struct site *s, uint64_t ino, struct buf *out);
 
 /* Figures for statfs: number of nodes of the tree, and bytes of sources. */
 void site_statfs(struct site *s, uint64_t *files, uint64_t *bytes);

@@ -217,6 +217,9 @@ struct monthb *ctx_month(struct site *s, const struct ctx *c);
 struct yearb *ctx_year(struct site *s, const struct ctx *c);
 struct listing *ctx_listing(struct site *s, const struct ctx *c);
 
+/* tree.c: 0 when node n exists now, -ENOENT, or -ESTALE for an older
+ * version of a file.  Caller holds lock. */
+int node_exists(struct site *s, const struct node *n);
 /* tree.c: posts in a listing context; 1 when its pages paginate. */
 size_t ctx_count(struct site *s, const struct ctx *c);
 int ctx_paginates(const struct ctx *c);

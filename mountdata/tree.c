@@ -237,7 +237,7 @@ static uint8_t file_gen(struct site *s, const struct node *n)
 
 /* 0 when node n exists now, else -ENOENT, or -ESTALE for an older
  * version of a file that exists.  Caller holds the lock. */
-static int node_exists(struct site *s, const struct node *n)
+int node_exists(struct site *s, const struct node *n)
 {
 	int ret = node_exists_any(s, n);
 	struct blob *b;

@@ -1068,13 +1068,15 @@ static int view_listing(struct site *s, const struct node *n, struct job *j)
 	buf_reset(&b);
 	if (c->type == CTX_TAX) {
 		/* a taxonomy's page counts its terms */
-		nmem = json_array_size(json_object_get(lst, "folders"));
-		buf_printf(&b, "%zu %s", nmem, nmem == 1 ? s->tax[c->tax].singular
-							 : s->tax[c->tax].field);
+		size_t nt = json_array_size(json_object_get(lst, "folders"));
+
+		buf_printf(&b, "%zu %s", nt, nt == 1 ? s->tax[c->tax].singular
+						     : s->tax[c->tax].field);
+		jset(lst, "count", json_integer((json_int_t)nt));
 	} else {
 		buf_printf(&b, "%zu post%s", nmem, nmem == 1 ? "" : "s");
+		jset(lst, "count", json_integer((json_int_t)nmem));
 	}
-	jset(lst, "count", json_integer((json_int_t)nmem));
 	jset(lst, "count_text", jbuf(&b));
 	jset(lst, "has_folders", json_boolean(json_array_size(json_object_get(lst, "folders")) > 0));
 	if (c->type == CTX_DATE && c->level == 0) {

@@ -198,6 +198,8 @@ def test_terms_pages(basic, gen):
             shown = re.findall(r'<li><a href="([^"]+)">([^<]*) <span class="count">(\d+)</span></a>',
                                text)
             assert len(shown) == len(terms) > 0
+            word = {"by-tag": ("tag", "tags"), "by-category": ("category", "categories")}[tax]
+            assert '<p class="lead">%d %s</p>' % (len(terms), word[len(terms) != 1]) in text
             for (href, name, cnt), t in zip(shown, terms):
                 assert unescape(name) == t["name"] and int(cnt) == t["count"], t
                 target, _ = sitecheck.resolve(m.path, tax + "/index.html", unescape(href))
