@@ -139,20 +139,21 @@ static void pfs_lookup(fuse_req_t req, fuse_ino_t parent, const char *name)
 	fuse_reply_entry(req, &e);
 }
 
-/* Inode numbers are derived from what a node is, not allocated, so the
- * kernel forgetting one frees nothing. */
+/* Inode numbers are derived from what a node is, not allocated; only
+ * query folders keep state the kernel's forgetting lets go. */
 static void pfs_forget(fuse_req_t req, fuse_ino_t ino, uint64_t nlookup)
 {
-	(void)ino;
-	(void)nlookup;
+	site_forget(pfs_of(req)->site, ino, nlookup);
 	fuse_reply_none(req);
 }
 
 static void pfs_forget_multi(fuse_req_t req, size_t count,
 			     struct fuse_forget_data *forgets)
 {
-	(void)count;
-	(void)forgets;
+	size_t i;
+
+	for (i = 0; i < count; i++)
+		site_forget(pfs_of(req)->site, forgets[i].ino, forgets[i].nlookup);
 	fuse_reply_none(req);
 }
 
@@ -369,6 +370,9 @@ static void pfs_do_readdir(fuse_req_t req, fuse_ino_t ino, size_t size, off_t of
 		}
 		if (len > rem)
 			break;
+		/* the kernel counts a lookup for each entry it is given */
+		if (plus && i >= 2 && e.ino)
+			site_hold(fs->site, e.ino);
 		p += len;
 		rem -= len;
 	}

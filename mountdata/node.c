@@ -36,6 +36,9 @@ static uint64_t ctx_code(const struct ctx *c)
 	case CTX_DATE:
 		p = (BITS(c->level, 2) << 23) | date_code(c);
 		break;
+	case CTX_QUERY:
+		p = (BITS(c->level, 1) << 24) | BITS(c->query, 24);
+		break;
 	}
 	return ((uint64_t)c->type << 28) | p;
 }
@@ -66,6 +69,12 @@ static int ctx_decode(uint64_t code, struct ctx *c)
 		c->level = (uint8_t)(p >> 23);
 		date_decode(p, c);
 		return date_ok(c);
+	case CTX_QUERY:
+		if (p >> 25)
+			return -ENOENT;
+		c->level = (uint8_t)(p >> 24);
+		c->query = (uint32_t)BITS(p, 24);
+		return 0;
 	}
 	return -ENOENT;
 }
@@ -78,6 +87,8 @@ static uint64_t pctx_code(const struct ctx *c)
 		return (1ULL << 26) | (BITS(c->tax, 4) << 22) | BITS(c->term, 22);
 	case CTX_DATE:
 		return (2ULL << 26) | date_code(c);
+	case CTX_QUERY:
+		return (3ULL << 26) | BITS(c->query, 24);
 	}
 	return 0;
 }
@@ -103,6 +114,12 @@ static int pctx_decode(uint64_t code, struct ctx *c)
 		c->level = 3;
 		date_decode(p, c);
 		return date_ok(c);
+	case 3:
+		if (p >> 24)
+			return -ENOENT;
+		c->type = CTX_QUERY;
+		c->query = (uint32_t)p;
+		return 0;
 	}
 	return -ENOENT;
 }

@@ -27,9 +27,12 @@
  *   CTX_TAX                         tax:4
  *   CTX_TERM                        tax:4 | term:22
  *   CTX_DATE                        level:2 | year:14 | month:4 | day:5
+ *   CTX_QUERY                       plus:1 | query:24
  * and pctx (the folders that hold a post's pages) = ptype:2 | payload:26:
  *   posts/ 0,  a term folder 1 (tax:4 | term:22),  a day folder 2
- *   (year:14 | month:4 | day:5).
+ *   (year:14 | month:4 | day:5),  a query's folder 3 (query:24).
+ * Query ids, unlike the others, are reused once the kernel has forgotten
+ * every node of a query (see qtree.c).
  */
 #ifndef POSTFS_NODE_H
 #define POSTFS_NODE_H
@@ -37,7 +40,7 @@
 #include <stdint.h>
 
 enum node_class { NC_NONE, NC_ROOT, NC_DIR, NC_LISTFILE, NC_POSTFILE, NC_RES };
-enum ctx_type { CTX_ROOT, CTX_POSTS, CTX_TAX, CTX_TERM, CTX_DATE, CTX_META };
+enum ctx_type { CTX_ROOT, CTX_POSTS, CTX_TAX, CTX_TERM, CTX_DATE, CTX_META, CTX_QUERY };
 /* Generated files of a listing context. */
 enum list_file {
 	LF_INDEX_HTML, /* index.html, or index-N.html for page N > 1 */
@@ -56,6 +59,8 @@ struct ctx {
 	uint8_t month, day;
 	uint16_t year;
 	uint32_t term;  /* CTX_TERM */
+	uint32_t query; /* CTX_QUERY: the query's id (0: the query/ folder);
+	                   level 1 is its "+" folder */
 };
 
 struct node {
@@ -73,6 +78,7 @@ struct node {
 #define NODE_MAX_TERM  ((1u << 22) - 1)
 #define NODE_MAX_PAGE  ((1u << 17) - 1)
 #define NODE_MAX_YEAR  9999
+#define NODE_MAX_QUERY ((1u << 24) - 1)
 
 /* The version bits a file node of each class keeps. */
 #define NODE_VER_LIST  0xFFu

@@ -338,14 +338,17 @@ static void position_of(const char *s, size_t off, int *line, int *col)
 	*col = c;
 }
 
-int post_check_text(const char *s, size_t n, size_t *bad_off, int *is_nul)
+int post_check_text(const char *str, size_t n, size_t *bad_off, int *is_nul)
 {
+	const unsigned char *s = (const unsigned char *)str;
 	size_t i = 0;
 	int32_t c;
 
 	while (i < n) {
+		unsigned char b = s[i];
+
 		/* eight ASCII bytes with no NUL at a time */
-		if (i + 8 <= n) {
+		if (b < 0x80 && i + 8 <= n) {
 			uint64_t v;
 
 			memcpy(&v, s + i, 8);
@@ -355,16 +358,22 @@ int post_check_text(const char *s, size_t n, size_t *bad_off, int *is_nul)
 				continue;
 			}
 		}
-		if (!s[i]) {
+		if (b && b < 0x80) {
+			i++;
+			continue;
+		}
+		if (!b) {
 			*bad_off = i;
 			*is_nul = 1;
 			return 0;
 		}
-		if ((unsigned char)s[i] < 0x80) {
-			i++;
+		/* two-byte characters (Cyrillic, Greek, accented Latin) are
+		 * most of what is not ASCII: checked here, in line */
+		if (b >= 0xC2 && b <= 0xDF && i + 1 < n && (s[i + 1] & 0xC0) == 0x80) {
+			i += 2;
 			continue;
 		}
-		i += (size_t)utf8_decode(s + i, n - i, &c);
+		i += (size_t)utf8_decode(str + i, n - i, &c);
 		if (c < 0) {
 			*bad_off = i - 1;
 			*is_nul = 0;

@@ -960,6 +960,7 @@ int site_open(const struct site_opts *opts, struct site **out, char *err, size_t
 	pthread_rwlock_init(&s->lock, NULL);
 	pthread_mutex_init(&s->stat_lock, NULL);
 	pthread_mutex_init(&s->res_lock, NULL);
+	pthread_mutex_init(&s->qlock, NULL);
 	s->o = *opts;
 	s->o.source = dup_or_null(opts->source);
 	s->o.base_url = dup_or_null(opts->base_url);
@@ -980,6 +981,8 @@ int site_open(const struct site_opts *opts, struct site **out, char *err, size_t
 	s->clock = 1;
 	s->l_all.ver = s->l_posts.ver = s->l_dates.ver = 1;
 	s->theme_ver = 1;
+	s->l_qroot.ver = 1;
+	s->l_qroot.mtime_ns = s->started_ns;
 
 	fd = open(s->o.source, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (fd < 0) {
@@ -1019,8 +1022,9 @@ int site_open(const struct site_opts *opts, struct site **out, char *err, size_t
 		snprintf(err, errlen, "%s: scanning failed: %s", s->o.source, strerror(-ret));
 		goto err_site;
 	}
-	log_info("%s: %u sources, %zu posts shown, %zu not readable as they are",
-		 s->o.source, s->nslots, s->all.n, s->nscan_errs);
+	log_info("%s: %u sources, %zu posts shown, %zu paths not scanned, in %lld ms",
+		 s->o.source, s->nslots, s->all.n, s->nscan_errs,
+		 (long long)((now_ns() - s->started_ns) / 1000000));
 	*out = s;
 	return 0;
 
@@ -1108,6 +1112,8 @@ void site_close(struct site *s)
 	free((char *)s->o.title);
 	free((char *)s->o.taxonomies);
 	res_free_all(s);
+	qtree_free(s);
+	pthread_mutex_destroy(&s->qlock);
 	pthread_rwlock_destroy(&s->lock);
 	pthread_mutex_destroy(&s->stat_lock);
 	pthread_mutex_destroy(&s->res_lock);

@@ -81,6 +81,13 @@ void site_request_rescan(struct site *s);
  * -ENOENT (no such child), -ENOTDIR, -EIO (a rendering failed), -ENOMEM. */
 int site_lookup(struct site *s, uint64_t parent, const char *name,
 		struct node_attr *out);
+/* The kernel's references to nodes: site_lookup counts one itself; the
+ * driver calls site_hold for each entry of a readdirplus reply and
+ * site_forget when the kernel forgets.  Only query folders keep state
+ * that needs them; every other inode is derived, not allocated. */
+void site_hold(struct site *s, uint64_t ino);
+void site_forget(struct site *s, uint64_t ino, uint64_t nlookup);
+
 /* Attributes of a node. -ENOENT when the node is gone. */
 int site_getattr(struct site *s, uint64_t ino, struct node_attr *out);
 

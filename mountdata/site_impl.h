@@ -70,6 +70,28 @@ struct dircount {
 	unsigned n;
 };
 
+/* A query: a query/ folder's text, or an intersection of terms (a term
+ * folder's "+" path).  Its result is computed when asked for after the
+ * model changed.  Queries are kept while the kernel holds a node of
+ * theirs (nlookup), and a bounded number more (the least recently used
+ * go first).  Protected by site.qlock (taken after site.lock). */
+struct query {
+	uint32_t id;
+	char *key;                   /* key of site.q_by_key */
+	char *text;                  /* a query/ folder's name, or NULL */
+	struct qexpr *expr;          /* its parsed form */
+	uint8_t tax;                 /* an intersection: the terms in path order */
+	uint32_t *terms;
+	unsigned nterms;
+	uint64_t nlookup;            /* the kernel's references to its nodes */
+	uint64_t clock;              /* site.clock when res was made (0: never) */
+	struct slot **res;           /* the result, newest first */
+	size_t nres;
+	uint64_t sig;                /* a hash of res, to see it change */
+	struct listing l;            /* its listing's version and mtime */
+	uint64_t used;               /* when last used (for eviction) */
+};
+
 struct spelling {
 	char *text;
 	unsigned count;              /* visible posts writing it so */
@@ -157,6 +179,15 @@ struct site {
 	struct res **res;            /* by id - 1 */
 	uint32_t nres, capres;
 	struct hmap anycache;        /* folder -> struct anycache */
+
+	pthread_mutex_t qlock;       /* after lock; protects: */
+	struct hmap q_by_key;        /* query key -> struct query */
+	struct query **queries;      /* by id - 1 (NULL: free id) */
+	uint32_t nqueries, capq;     /* ids in use up to nqueries */
+	uint32_t qlive;              /* queries kept */
+	uint64_t qclock;             /* versions and use stamps of queries */
+	size_t qres_total;           /* posts held in all results */
+	struct listing l_qroot;      /* query/ itself: never changes */
 
 	struct updater *up;          /* owned by the updater thread */
 
@@ -255,6 +286,30 @@ void res_free_all(struct site *s);
 int status_get(struct site *s, int refresh, uint8_t want, struct blob **out,
 	       uint8_t *gen);
 void status_free(struct site *s);
+
+/* qtree.c: queries.  Caller holds lock (for reading at least). */
+void qtree_free(struct site *s);
+/* The query of a query/ folder name, or of an intersection of terms:
+ * its id (creating it), or 0 with -EINVAL in *err (a malformed query,
+ * logged once) or -ENOMEM. */
+uint32_t query_for_text(struct site *s, const char *text, int *err);
+uint32_t query_for_terms(struct site *s, unsigned tax, const uint32_t *terms,
+			 unsigned n, int *err);
+/* A query by id with its result up to date (qlock is taken and released
+ * inside; the result stays valid while the caller holds lock), or NULL. */
+struct query *query_ensure(struct site *s, uint32_t id);
+/* 1 when slot sl is in query id's result. */
+int query_has(struct site *s, uint32_t id, struct slot *sl);
+/* The kernel took n more references to (or forgot n of) a query's nodes. */
+void query_hold(struct site *s, uint32_t id, uint64_t n);
+void query_forget(struct site *s, uint32_t id, uint64_t n);
+/* The terms of q's taxonomy that share a post with its result and sort
+ * after its last term: a malloc'd array of term pointers. */
+int query_next_terms(struct site *s, struct query *q, struct term ***out, size_t *n);
+/* For the updater: every query the kernel holds, with its result as it
+ * was (caller holds lock for writing). */
+void query_each_live(struct site *s, void (*fn)(struct site *s, struct query *q, void *ctx),
+		     void *ctx);
 
 /* update.c: the updater's state, created before the first scan */
 int update_init(struct site *s);

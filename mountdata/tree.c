@@ -79,6 +79,8 @@ struct listing *ctx_listing(struct site *s, const struct ctx *c)
 	struct monthb *mb;
 	struct dayb *db;
 
+	struct query *q;
+
 	switch (c->type) {
 	case CTX_ROOT:
 		return &s->l_all;
@@ -86,6 +88,15 @@ struct listing *ctx_listing(struct site *s, const struct ctx *c)
 		return &s->l_posts;
 	case CTX_META:
 		return &s->l_all;
+	case CTX_QUERY:
+		if (!c->query)
+			return c->level ? NULL : &s->l_qroot;
+		q = query_ensure(s, c->query);
+		if (!q || (c->level && !q->terms) || c->level > 1)
+			return NULL;
+		/* an intersection with no post is no folder; a query with
+		 * no answer is an empty one */
+		return q->terms && !q->nres ? NULL : &q->l;
 	case CTX_TAX:
 		return c->tax < s->ntax ? &s->tax[c->tax].l : NULL;
 	case CTX_TERM:
@@ -116,11 +127,14 @@ size_t ctx_count(struct site *s, const struct ctx *c)
 	struct yearb *yb;
 	struct monthb *mb;
 	struct dayb *db;
+	struct query *q;
 
 	switch (c->type) {
 	case CTX_ROOT:
 	case CTX_POSTS:
 		return s->all.n;
+	case CTX_QUERY:
+		return c->query && !c->level && (q = query_ensure(s, c->query)) ? q->nres : 0;
 	case CTX_TERM:
 		tm = ctx_term(s, c);
 		return tm ? tm->members.n : 0;
@@ -156,6 +170,13 @@ int ctx_members(struct site *s, const struct ctx *c, struct slot ***out, size_t 
 	} else if (c->type == CTX_TERM && (tm = ctx_term(s, c))) {
 		memcpy(v, tm->members.v, total * sizeof(*v));
 		k = total;
+	} else if (c->type == CTX_QUERY && total) {
+		struct query *q = query_ensure(s, c->query);
+
+		if (q && q->nres == total) {
+			memcpy(v, q->res, total * sizeof(*v));
+			k = total;
+		}
 	} else if (c->type == CTX_DATE && (yb = ctx_year(s, c))) {
 		/* days newest first, each day's posts already newest first */
 		for (m = 12; m >= 1; m--) {
@@ -200,6 +221,8 @@ static int member_of(struct site *s, struct slot *sl, const struct ctx *c)
 	case CTX_DATE:
 		return c->level == 3 && sl->day && sl->day->y == c->year &&
 		       sl->day->m == c->month && sl->day->d == c->day;
+	case CTX_QUERY:
+		return c->query && !c->level && query_has(s, c->query, sl);
 	}
 	return 0;
 }
@@ -208,14 +231,22 @@ static int member_of(struct site *s, struct slot *sl, const struct ctx *c)
  * index-N.html and index.json. */
 int ctx_has_feed(const struct ctx *c)
 {
-	return c->type == CTX_ROOT || c->type == CTX_TERM;
+	return c->type == CTX_ROOT || c->type == CTX_TERM ||
+	       (c->type == CTX_QUERY && c->query && !c->level);
+}
+
+/* A folder of posts that is a query's (its listing files, its posts). */
+static int is_query_list(const struct ctx *c)
+{
+	return c->type == CTX_QUERY && c->query && !c->level;
 }
 
 /* 1 when the context's listing pages go over posts (and so paginate). */
 int ctx_paginates(const struct ctx *c)
 {
 	return c->type == CTX_POSTS || c->type == CTX_TERM ||
-	       (c->type == CTX_DATE && c->level > 0);
+	       (c->type == CTX_DATE && c->level > 0) ||
+	       (c->type == CTX_QUERY && c->query && !c->level);
 }
 
 static int node_exists_any(struct site *s, const struct node *n);
@@ -267,6 +298,8 @@ static int node_exists_any(struct site *s, const struct node *n)
 			return -ENOENT;
 		return ctx_listing(s, &n->ctx) ? 0 : -ENOENT;
 	case NC_LISTFILE:
+		if (n->ctx.type == CTX_QUERY && !is_query_list(&n->ctx))
+			return -ENOENT;
 		if (!ctx_listing(s, &n->ctx))
 			return -ENOENT;
 		switch (n->file) {
@@ -341,8 +374,11 @@ static uint32_t dir_nlink(struct site *s, const struct node *n)
 	int i;
 
 	if (n->cls == NC_ROOT)
-		return 2 + 3 + s->ntax; /* posts, by-date, .postfs, by-* */
+		return 2 + 4 + s->ntax; /* posts, by-date, query, .postfs, by-* */
 	switch (n->ctx.type) {
+	case CTX_TERM:
+		return 3; /* its "+" folder */
+	case CTX_QUERY:
 	case CTX_POSTS:
 		/* posts/NAME/ folders come and go with the files beside
 		 * posts; 1 says "not counted", which find understands */
@@ -470,6 +506,74 @@ static int parse_uint(const char *s, size_t len, unsigned *out)
 	return 0;
 }
 
+/* The "+" folder of the intersection of terms[0..n) of taxonomy tax. */
+static int plus_dir(struct site *s, unsigned tax, const uint32_t *terms, unsigned n,
+		    struct node *out)
+{
+	int err = 0;
+	uint32_t id = query_for_terms(s, tax, terms, n, &err);
+
+	if (!id)
+		return err;
+	memset(out, 0, sizeof(*out));
+	out->cls = NC_DIR;
+	out->ctx.type = CTX_QUERY;
+	out->ctx.query = id;
+	out->ctx.level = 1;
+	return ctx_listing(s, &out->ctx) ? 0 : -ENOENT;
+}
+
+/* A name in a query's folders: query/ (a query's text), a query's own
+ * folder ("+", posts), or a "+" folder (a further term). */
+static int resolve_query(struct site *s, const struct ctx *c, const char *name, struct node *n)
+{
+	struct query *q;
+	struct term *tm;
+	uint32_t id, *terms;
+	unsigned k;
+	int err = 0;
+
+	memset(n, 0, sizeof(*n));
+	if (!c->query) {
+		if (!*name || name[0] == '.')
+			return -ENOENT; /* what file managers probe is no query */
+		id = query_for_text(s, name, &err);
+		if (!id)
+			return err == -EINVAL ? -ENOENT : err;
+		n->cls = NC_DIR;
+		n->ctx.type = CTX_QUERY;
+		n->ctx.query = id;
+		return ctx_listing(s, &n->ctx) ? 0 : -ENOENT;
+	}
+	q = query_ensure(s, c->query);
+	if (!q)
+		return -ENOENT;
+	if (!c->level) {
+		if (strcmp(name, "+") || !q->terms)
+			return -ENOENT; /* the caller goes on to posts' files */
+		return plus_dir(s, q->tax, q->terms, q->nterms, n);
+	}
+	tm = hmap_get(&s->tax[q->tax].by_name, name, strlen(name));
+	if (!tm)
+		return -ENOENT;
+	for (k = 0; k < q->nterms; k++)
+		if (q->terms[k] == tm->id)
+			return -ENOENT;
+	terms = malloc((q->nterms + 1) * sizeof(*terms));
+	if (!terms)
+		return -ENOMEM;
+	memcpy(terms, q->terms, q->nterms * sizeof(*terms));
+	terms[q->nterms] = tm->id;
+	id = query_for_terms(s, q->tax, terms, q->nterms + 1, &err);
+	free(terms);
+	if (!id)
+		return err;
+	n->cls = NC_DIR;
+	n->ctx.type = CTX_QUERY;
+	n->ctx.query = id;
+	return ctx_listing(s, &n->ctx) ? 0 : -ENOENT;
+}
+
 /* Check that file node n exists and give it its current version. */
 static int current_file(struct site *s, struct node *n)
 {
@@ -542,6 +646,8 @@ static int resolve(struct site *s, const struct node *dir, const char *name, str
 			return n->ctx.type = CTX_DATE, 0;
 		if (!strcmp(name, ".postfs"))
 			return n->ctx.type = CTX_META, 0;
+		if (!strcmp(name, "query"))
+			return n->ctx.type = CTX_QUERY, 0;
 		for (i = 0; i < s->ntax; i++) {
 			if (!strcmp(name, s->tax[i].dirname)) {
 				n->ctx.type = CTX_TAX;
@@ -559,6 +665,17 @@ static int resolve(struct site *s, const struct node *dir, const char *name, str
 		n->ctx.tax = c.tax;
 		n->ctx.term = tm->id;
 		return 0;
+	}
+	case CTX_TERM:
+		if (!strcmp(name, "+"))
+			return plus_dir(s, c.tax, &c.term, 1, n);
+		break;
+	case CTX_QUERY: {
+		int r = resolve_query(s, &c, name, n);
+
+		if (r != -ENOENT || !is_query_list(&c) || !strcmp(name, "+"))
+			return r;
+		break;
 	}
 	case CTX_DATE:
 		if (c.level < 3 && len == (c.level == 0 ? 4u : 2u) &&
@@ -588,7 +705,8 @@ static int resolve(struct site *s, const struct node *dir, const char *name, str
 		}
 	}
 	/* a post's files */
-	if (c.type == CTX_POSTS || c.type == CTX_TERM || (c.type == CTX_DATE && c.level == 3)) {
+	if (c.type == CTX_POSTS || c.type == CTX_TERM || (c.type == CTX_DATE && c.level == 3) ||
+	    is_query_list(&c)) {
 		struct slot *sl = post_by_file(s, name, &n->ext);
 
 		if (!sl)
@@ -616,7 +734,10 @@ int site_lookup(struct site *s, uint64_t parent, const char *name, struct node_a
 		pthread_rwlock_unlock(&s->lock);
 		return ret;
 	}
-	return attr_unlock(s, &n, out);
+	ret = attr_unlock(s, &n, out);
+	if (!ret)
+		site_hold(s, out->ino); /* the kernel counts this lookup */
+	return ret;
 }
 
 /* ---- listing folders ------------------------------------------------------ */
@@ -712,10 +833,46 @@ static void dir_posts(struct site *s, struct dirb *d, const struct ctx *c)
 	free(v);
 }
 
+/* A "+" folder's entries: each term that can follow, a folder. */
+static void dir_next_terms(struct site *s, struct dirb *d, const struct ctx *c)
+{
+	struct query *q = query_ensure(s, c->query);
+	struct term **v;
+	uint32_t *terms;
+	size_t n, i;
+	int err;
+
+	if (!q || !q->terms || query_next_terms(s, q, &v, &n)) {
+		d->oom = !q ? d->oom : 1;
+		return;
+	}
+	terms = malloc((q->nterms + 1) * sizeof(*terms));
+	if (!terms) {
+		free(v);
+		d->oom = 1;
+		return;
+	}
+	memcpy(terms, q->terms, q->nterms * sizeof(*terms));
+	for (i = 0; i < n; i++) {
+		struct node qn = { .cls = NC_DIR, .ctx = { .type = CTX_QUERY } };
+
+		terms[q->nterms] = v[i]->id;
+		err = 0;
+		qn.ctx.query = query_for_terms(s, q->tax, terms, q->nterms + 1, &err);
+		if (!qn.ctx.query) {
+			d->oom = 1;
+			break;
+		}
+		dir_add(d, v[i]->name, NULL, &qn);
+	}
+	free(terms);
+	free(v);
+}
+
 int site_opendir(struct site *s, uint64_t ino, struct site_dir **out)
 {
 	struct dirb d = { 0 };
-	struct node n;
+	struct node n, pn;
 	struct ctx c, sub;
 	struct site_dir *sd;
 	char tmp[32];
@@ -743,6 +900,13 @@ int site_opendir(struct site *s, uint64_t ino, struct site_dir **out)
 		c = n.ctx;
 	if (c.type == CTX_META) {
 		dir_listfile(s, &d, &c, "status.json", LF_STATUS, 0);
+		goto done;
+	}
+	if (c.type == CTX_QUERY && !is_query_list(&c)) {
+		/* query/ lists nothing: queries are looked up, not listed;
+		 * a "+" folder lists the terms that can follow */
+		if (c.query)
+			dir_next_terms(s, &d, &c);
 		goto done;
 	}
 	dir_listfile(s, &d, &c, "index.html", LF_INDEX_HTML, 1);
@@ -773,6 +937,8 @@ int site_opendir(struct site *s, uint64_t ino, struct site_dir **out)
 		dir_subdir(&d, "by-date", &sub);
 		sub.type = CTX_META;
 		dir_subdir(&d, ".postfs", &sub);
+		sub.type = CTX_QUERY;
+		dir_subdir(&d, "query", &sub);
 		break;
 	case CTX_TAX: {
 		struct tax *x = &s->tax[c.tax];
@@ -816,8 +982,20 @@ int site_opendir(struct site *s, uint64_t ino, struct site_dir **out)
 			dir_posts(s, &d, &c);
 		}
 		break;
-	case CTX_POSTS:
 	case CTX_TERM:
+		if (!plus_dir(s, c.tax, &c.term, 1, &pn))
+			dir_add(&d, "+", NULL, &pn);
+		dir_posts(s, &d, &c);
+		break;
+	case CTX_QUERY: {
+		struct query *q = query_ensure(s, c.query);
+
+		if (q && q->terms && !plus_dir(s, q->tax, q->terms, q->nterms, &pn))
+			dir_add(&d, "+", NULL, &pn);
+		dir_posts(s, &d, &c);
+		break;
+	}
+	case CTX_POSTS:
 		dir_posts(s, &d, &c);
 		break;
 	}
@@ -967,6 +1145,32 @@ int site_file_bytes(struct site *s, uint64_t ino, struct site_file *f)
 		return 0;
 	}
 	return view_render(s, &n, ver, mtime, &f->blob);
+}
+
+/* The query a node belongs to, or 0. */
+static uint32_t node_query(uint64_t ino)
+{
+	struct node n;
+
+	if (node_decode(ino, &n) || n.cls == NC_RES || n.ctx.type != CTX_QUERY)
+		return 0;
+	return n.ctx.query;
+}
+
+void site_hold(struct site *s, uint64_t ino)
+{
+	uint32_t q = node_query(ino);
+
+	if (q)
+		query_hold(s, q, 1);
+}
+
+void site_forget(struct site *s, uint64_t ino, uint64_t n)
+{
+	uint32_t q = node_query(ino);
+
+	if (q)
+		query_forget(s, q, n);
 }
 
 void site_statfs(struct site *s, uint64_t *files, uint64_t *bytes)

@@ -360,7 +360,7 @@ static json_t *breadcrumbs(struct site *s, const struct ctx *c, const char *root
 		CRUMB(jlabel(s->tax[c->tax].field), c->type == CTX_TERM || leaf ? p.data : NULL);
 		if (c->type == CTX_TERM) {
 			buf_reset(&p);
-			ctx_path(s, &p, c, 1);
+			ctx_path(s, &p, c, P_IRI);
 			buf_adds(&p, "index.html");
 			CRUMB(jstr(s->tax[c->tax].terms[c->term]->name), leaf ? p.data : NULL);
 		}
@@ -369,7 +369,7 @@ static json_t *breadcrumbs(struct site *s, const struct ctx *c, const char *root
 		CRUMB(json_string("Archive"), c->level || leaf ? "by-date/index.html" : NULL);
 		for (up = *c, up.level = 1; up.level <= c->level; up.level++) {
 			buf_reset(&p);
-			ctx_path(s, &p, &up, 1);
+			ctx_path(s, &p, &up, P_IRI);
 			buf_adds(&p, "index.html");
 			if (up.level == 1)
 				snprintf(tmp, sizeof(tmp), "%04u", c->year);
@@ -406,7 +406,7 @@ static json_t *post_terms(struct site *s, struct slot *sl, const char *root, int
 			struct buf p = BUF_INIT;
 			json_t *e = json_object();
 
-			ctx_path(s, &p, &c, !as_json);
+			ctx_path(s, &p, &c, as_json ? P_RAW : P_IRI);
 			if (!as_json)
 				buf_adds(&p, "index.html");
 			jset(e, "name", jstr(sl->post->terms[t][i]));
@@ -856,7 +856,7 @@ static int view_post(struct site *s, const struct node *n, struct job *j)
 
 			ctx_day_of(sl, &dc);
 			buf_reset(&b);
-			ctx_path(s, &b, &dc, 0);
+			ctx_path(s, &b, &dc, P_RAW);
 			buf_printf(&b, "%s.html", sl->name);
 			jset(paths, "by_date", jbuf(&b));
 		}
@@ -1013,7 +1013,7 @@ static int view_listing(struct site *s, const struct node *n, struct job *j)
 		j->kind = JK_JSON;
 		v = json_object();
 		jset(v, "title", jbuf(&t));
-		jset(v, "path", (buf_reset(&b), ctx_path(s, &b, c, 0), jbuf(&b)));
+		jset(v, "path", (buf_reset(&b), ctx_path(s, &b, c, P_RAW), jbuf(&b)));
 		if (c->type == CTX_TERM) {
 			struct term *tm = ctx_term(s, c);
 			json_t *sp = json_array();

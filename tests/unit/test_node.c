@@ -384,10 +384,11 @@ static void test_invalid(void)
 	REFUSED(CLS(NC_DIR) | (1ULL << 31));
 	REFUSED(CLS(NC_DIR) | (1ULL << 59));
 	/* context types that do not exist */
-	REFUSED(DIRCTX(6, 0));
 	REFUSED(DIRCTX(7, 0));
-	REFUSED(LISTCTX(6, 0));
 	REFUSED(LISTCTX(7, 0) | 1);
+	/* a query context: a plus bit and a 24-bit id, nothing above */
+	REFUSED(DIRCTX(CTX_QUERY, 1u << 25));
+	REFUSED(LISTCTX(CTX_QUERY, 1u << 26));
 	/* payload where a context has none, or bits past it */
 	REFUSED(DIRCTX(CTX_ROOT, 1));
 	REFUSED(DIRCTX(CTX_POSTS, 5));
@@ -399,9 +400,9 @@ static void test_invalid(void)
 	REFUSED(DIRCTX(CTX_DATE, (1u << 27) | DATE(3, 2024, 1, 1)));
 	REFUSED(LISTCTX(CTX_ROOT, 1));
 	REFUSED(LISTCTX(CTX_TERM, 1u << 27));
-	/* a post file outside posts/, a term folder or a day folder */
-	REFUSED(POSTCTX(3, 0));
-	REFUSED(POSTCTX(3, 1) | (1ULL << 7));
+	/* a post file outside posts/, a term, day or query folder */
+	REFUSED(POSTCTX(3, 1u << 24));
+	REFUSED(POSTCTX(3, 1u << 25) | (1ULL << 7));
 	REFUSED(POSTCTX(0, 1));
 	REFUSED(POSTCTX(0, 1u << 25));
 	REFUSED(POSTCTX(2, 1u << 23));
