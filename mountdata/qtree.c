@@ -420,7 +420,9 @@ void query_each_live(struct site *s, void (*fn)(struct site *s, struct query *q,
 {
 	uint32_t i;
 
+	pthread_mutex_lock(&s->qlock);
 	for (i = 0; i < s->nqueries; i++)
 		if (s->queries[i] && s->queries[i]->nlookup)
 			fn(s, s->queries[i], ctx);
+	pthread_mutex_unlock(&s->qlock);
 }

@@ -225,6 +225,43 @@ static void touch_post(struct site *s, struct inval *iv, struct slot *sl)
 	}
 }
 
+/* A query folder the kernel holds: its listing, its files and the posts
+ * it showed may all have changed (its result is recomputed when next
+ * asked for).  Caller holds the lock for writing. */
+static void touch_query(struct site *s, struct query *q, void *ctx)
+{
+	struct inval *iv = ctx;
+	struct node dn = { .cls = NC_DIR, .ctx = { .type = CTX_QUERY, .query = q->id } };
+	uint64_t dir = node_ino(&dn);
+	uint32_t pages = list_pages(s, q->nres) + 1, p;
+	char name[NAME_MAX + 16];
+	size_t i;
+
+	inval_add(iv, dir, NULL);
+	inval_add(iv, dir, "index.html");
+	for (p = 2; p <= pages; p++) {
+		snprintf(name, sizeof(name), "index-%u.html", p);
+		inval_add(iv, dir, name);
+	}
+	inval_add(iv, dir, "index.json");
+	inval_add(iv, dir, "feed.xml");
+	for (i = 0; i < q->nres; i++) {
+		snprintf(name, sizeof(name), "%s.html", q->res[i]->name ? q->res[i]->name : "");
+		inval_add(iv, dir, name);
+		snprintf(name, sizeof(name), "%s.json", q->res[i]->name ? q->res[i]->name : "");
+		inval_add(iv, dir, name);
+	}
+	if (q->terms) {
+		dn.ctx.level = 1;
+		inval_add(iv, node_ino(&dn), NULL);
+	}
+}
+
+static void touch_queries(struct site *s, struct inval *iv)
+{
+	query_each_live(s, touch_query, iv);
+}
+
 /* Everything templated: after the theme changed.  Caller holds the lock. */
 static void touch_all(struct site *s, struct inval *iv)
 {
@@ -239,6 +276,7 @@ static void touch_all(struct site *s, struct inval *iv)
 	touch_ctx(s, iv, &c);
 	for (i = 0; i < s->nslots; i++)
 		touch_post(s, iv, s->slots[i]);
+	touch_queries(s, iv);
 	for (t = 0; t < s->ntax; t++) {
 		memset(&c, 0, sizeof(c));
 		c.type = CTX_TAX;
@@ -335,6 +373,7 @@ static void apply(struct site *s, const char *rel, struct post *p, const char *e
 		return;
 	}
 	touch_post(s, &iv, sl);
+	touch_queries(s, &iv);
 	slot_hide(s, sl, t);
 	old = sl->post;
 	if (old)
@@ -596,6 +635,7 @@ static void run_schedule(struct site *s)
 		vis = post_visible(sl->post, now, s->o.drafts, s->o.future);
 		if (vis != sl->visible) {
 			touch_post(s, &iv, sl);
+			touch_queries(s, &iv);
 			if (vis) {
 				if (slot_show(s, sl, e.t * 1000000000LL, 0))
 					log_error("%s: out of memory while filing the post", sl->src);
