@@ -17,7 +17,8 @@ need_root() {
 
 PKGS="build-essential meson ninja-build pkg-config python3 \
 libfuse3-dev fuse3 libyaml-dev libjansson-dev \
-python3-pytest jq attr clang valgrind"
+python3-pytest jq attr clang valgrind \
+libxml2-utils python3-feedparser chromium fonts-dejavu-core"
 
 missing=""
 for p in $PKGS libmd4c-dev; do
@@ -27,6 +28,7 @@ md4c_ok=0
 if pkg-config --atleast-version=0.5.2 md4c 2>/dev/null; then
 	md4c_ok=1
 fi
+command -v npm >/dev/null 2>&1 || missing="$missing npm"
 if [ -z "$missing" ] && [ "$md4c_ok" = 1 ]; then
 	exit 0
 fi
@@ -35,6 +37,9 @@ export DEBIAN_FRONTEND=noninteractive
 apt-get update -q
 # shellcheck disable=SC2086
 apt-get install -y -q $PKGS
+# the browser test drives chromium with playwright-core from npm; a
+# NodeSource nodejs already brings npm, and Debian's npm would clash
+command -v npm >/dev/null 2>&1 || apt-get install -y -q nodejs npm
 
 if [ "$md4c_ok" = 0 ]; then
 	# The URI of the main Debian archive in this machine's sources, in

@@ -190,15 +190,55 @@ static void ctx_path(struct site *s, struct buf *b, const struct ctx *c, int url
 			buf_adds(b, tmp);
 		}
 		return;
+	case CTX_QUERY: {
+		struct query *q = c->query ? query_ensure(s, c->query) : NULL;
+		unsigned k;
+
+		if (!q || q->text) {
+			buf_adds(b, "query/");
+			if (q && url != P_RAW)
+				buf_add_urlpart(b, q->text, strlen(q->text), url == P_ASCII);
+			else if (q)
+				buf_adds(b, q->text);
+			if (q)
+				buf_addc(b, '/');
+			return;
+		}
+		/* an intersection: by-tag/AI/+/Tech/ */
+		buf_adds(b, s->tax[q->tax].dirname);
+		buf_addc(b, '/');
+		for (k = 0; k < q->nterms; k++) {
+			name = s->tax[q->tax].terms[q->terms[k]]->name;
+			if (!name)
+				name = "_";
+			if (k)
+				buf_adds(b, "+/");
+			if (url != P_RAW)
+				buf_add_urlpart(b, name, strlen(name), url == P_ASCII);
+			else
+				buf_adds(b, name);
+			buf_addc(b, '/');
+		}
+		if (c->level)
+			buf_adds(b, "+/");
+		return;
+	}
 	}
 }
 
 /* "../" once per folder level of context c: the way back to the root. */
-static void root_rel(struct buf *b, const struct ctx *c)
+static void root_rel(struct site *s, struct buf *b, const struct ctx *c)
 {
 	int depth = 0, i;
+	struct query *q;
 
 	switch (c->type) {
+	case CTX_QUERY:
+		q = c->query ? query_ensure(s, c->query) : NULL;
+		/* query/TEXT/, or by-tag/A/+/B/... */
+		depth = !q ? 1 : q->text ? 2 : 2 * (int)q->nterms;
+		depth += c->level;
+		break;
 	case CTX_POSTS:
 	case CTX_META:
 	case CTX_TAX:
@@ -383,6 +423,55 @@ static json_t *breadcrumbs(struct site *s, const struct ctx *c, const char *root
 	case CTX_META:
 		CRUMB(json_string("Status"), NULL);
 		break;
+	case CTX_QUERY: {
+		struct query *q = c->query ? query_ensure(s, c->query) : NULL;
+		unsigned k;
+
+		if (!q || q->text) {
+			buf_reset(&p);
+			if (q) {
+				buf_adds(&p, "Query: ");
+				buf_adds(&p, q->text);
+				buf_add(&p, "", 0);
+			}
+			CRUMB(jstr(q ? p.data : "Queries"), NULL);
+			break;
+		}
+		buf_reset(&p);
+		buf_printf(&p, "%s/index.html", s->tax[q->tax].dirname);
+		CRUMB(jlabel(s->tax[q->tax].field), p.data);
+		for (k = 1; k <= q->nterms; k++) {
+			struct ctx sc = { .type = CTX_TERM, .tax = q->tax, .term = q->terms[0] };
+			const char *nm = s->tax[q->tax].terms[q->terms[k - 1]]->name;
+			struct buf t = BUF_INIT;
+
+			/* the path of the first k terms */
+			buf_reset(&p);
+			if (k == 1) {
+				ctx_path(s, &p, &sc, P_IRI);
+			} else {
+				unsigned j;
+
+				buf_adds(&p, s->tax[q->tax].dirname);
+				buf_addc(&p, '/');
+				for (j = 0; j < k; j++) {
+					const char *jn = s->tax[q->tax].terms[q->terms[j]]->name;
+
+					if (j)
+						buf_adds(&p, "+/");
+					buf_add_urlpart(&p, jn ? jn : "_", strlen(jn ? jn : "_"), 0);
+					buf_addc(&p, '/');
+				}
+			}
+			buf_adds(&p, "index.html");
+			buf_printf(&t, "%s%s", k > 1 ? "+ " : "", nm ? nm : "");
+			CRUMB(jstr(t.data), k < q->nterms || leaf || c->level ? p.data : NULL);
+			buf_free(&t);
+		}
+		if (c->level)
+			CRUMB(json_string("+"), NULL);
+		break;
+	}
 	}
 	if (leaf)
 		CRUMB(jstr(leaf), NULL);
@@ -467,7 +556,8 @@ static json_t *post_item(struct site *s, struct slot *sl, const struct ctx *c,
 		/* a listing folder that holds the post's pages links to its
 		 * own copy; others to the one in posts/ */
 		if (c->type == CTX_POSTS || c->type == CTX_TERM ||
-		    (c->type == CTX_DATE && c->level == 3)) {
+		    (c->type == CTX_DATE && c->level == 3) ||
+		    (c->type == CTX_QUERY && c->query && !c->level)) {
 			buf_add_urlpart(&b, sl->name, strlen(sl->name), 0);
 			buf_adds(&b, ".html");
 			jset(o, "url", jbuf(&b));
@@ -554,6 +644,28 @@ static void ctx_title(struct site *s, const struct ctx *c, struct buf *t, int hu
 	case CTX_META:
 		buf_adds(t, "Status");
 		break;
+	case CTX_QUERY: {
+		struct query *q = c->query ? query_ensure(s, c->query) : NULL;
+		unsigned k;
+
+		if (!q) {
+			buf_adds(t, "Queries");
+		} else if (q->text) {
+			buf_printf(t, "%s: %s", human ? "Query" : "query", q->text);
+		} else {
+			if (human)
+				buf_add_label(t, s->tax[q->tax].singular);
+			else
+				buf_adds(t, s->tax[q->tax].singular);
+			buf_adds(t, ": ");
+			for (k = 0; k < q->nterms; k++) {
+				const char *nm = s->tax[q->tax].terms[q->terms[k]]->name;
+
+				buf_printf(t, "%s%s", k ? " + " : "", nm ? nm : "");
+			}
+		}
+		break;
+	}
 	}
 	buf_add(t, "", 0);
 }
@@ -620,7 +732,7 @@ static json_t *ctx_folders(struct site *s, const struct ctx *c, int as_json)
 	size_t n, i;
 	unsigned k, t;
 
-	root_rel(&rb, c);
+	root_rel(s, &rb, c);
 	root = rb.data ? rb.data : "";
 	if (c->type == CTX_TAX) {
 		struct tax *x = &s->tax[c->tax];
@@ -808,7 +920,7 @@ static int view_post(struct site *s, const struct node *n, struct job *j)
 		j->kind = JK_SOURCE;
 		return 0;
 	}
-	root_rel(&rb, &n->ctx);
+	root_rel(s, &rb, &n->ctx);
 	root = rb.data ? rb.data : "";
 	if (n->ext == PE_JSON) {
 		/* the post's JSON: everything known of it, and every field */
@@ -1004,7 +1116,7 @@ static int view_listing(struct site *s, const struct node *n, struct job *j)
 	int as_json = n->file == LF_INDEX_JSON, ret = -ENOMEM;
 	uint32_t pages = 1;
 
-	root_rel(&rb, c);
+	root_rel(s, &rb, c);
 	root = rb.data ? rb.data : "";
 	ctx_title(s, c, &t, 0);
 	if (c->type != CTX_TAX && ctx_members(s, c, &mem, &nmem))

@@ -176,7 +176,9 @@ def test_folders_give_index_html_and_redirect_to_slash(site):
         if rel:
             status, h, _ = request(ng, "GET", url_of(rel))
             assert status == 301, rel
-            assert urllib.parse.urlsplit(h["location"]).path == url_of(rel + "/"), (rel, h)
+            # nginx writes the path as it decoded it ("+" stays "+")
+            assert urllib.parse.unquote(urllib.parse.urlsplit(h["location"]).path) == \
+                "/" + rel + "/", (rel, h)
         checked += 1
     assert checked > 10
 

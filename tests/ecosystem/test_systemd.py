@@ -306,7 +306,6 @@ def test_exec_start_mounts_with_instance_options(service, source, scratch):
     assert "live" in names_in_posts(mnt)
 
 
-@pytest.mark.xfail(reason="sd_notify READY=1 not implemented yet", strict=False)
 def test_type_notify_gets_ready_once_mounted(service, source, scratch):
     mnt = os.path.join(scratch("mnt"), "blog")
     os.mkdir(mnt)
