@@ -19,6 +19,7 @@
 /* Queries kept besides those the kernel holds, and posts held in all
  * results together; past them the least recently used are dropped. */
 #define QKEEP      1024
+#define QNEXT_DEPTH 4
 #define QRES_MAX   (4u << 20)
 
 void qtree_free(struct site *s)
@@ -373,13 +374,16 @@ int query_next_terms(struct site *s, struct query *q, struct term ***out, size_t
 	struct tax *x = &s->tax[q->tax];
 	const char *last = NULL;
 	struct term **v;
-	unsigned char *seen;
+	uint32_t *count;
 	size_t i, k = 0;
 	unsigned t, j;
 
 	*out = NULL;
 	*n = 0;
-	if (q->expr)
+	/* Only terms that narrow the folder down to a smaller group of at
+	 * least two posts are offered, at most QNEXT_DEPTH deep: a post with
+	 * many tags would otherwise spawn a folder per subset of them. */
+	if (q->expr || q->nterms >= QNEXT_DEPTH)
 		return 0;
 	for (j = 0; j < q->nterms; j++) {
 		const char *key = x->terms[q->terms[j]]->key;
@@ -387,28 +391,32 @@ int query_next_terms(struct site *s, struct query *q, struct term ***out, size_t
 		if (!last || strcmp(key, last) > 0)
 			last = key;
 	}
-	seen = calloc(x->nterms ? x->nterms : 1, 1);
+	count = calloc(x->nterms ? x->nterms : 1, sizeof(*count));
 	v = malloc((x->nterms ? x->nterms : 1) * sizeof(*v));
-	if (!seen || !v) {
-		free(seen);
+	if (!count || !v) {
+		free(count);
 		free(v);
 		return -ENOMEM;
 	}
-	for (j = 0; j < q->nterms; j++)
-		seen[q->terms[j]] = 1;
 	for (i = 0; i < q->nres; i++) {
 		struct slot *sl = q->res[i];
 
 		for (t = 0; t < sl->nmember_of[q->tax]; t++) {
 			struct term *tm = sl->member_of[q->tax][t];
 
-			if (seen[tm->id] || (last && strcmp(tm->key, last) <= 0))
+			if (last && strcmp(tm->key, last) <= 0)
 				continue;
-			seen[tm->id] = 1;
-			v[k++] = tm;
+			if (count[tm->id]++ == 1)
+				v[k++] = tm; /* seen twice: a group of two at least */
 		}
 	}
-	free(seen);
+	for (j = 0; j < q->nterms; j++)
+		count[q->terms[j]] = 0;
+	for (i = 0, j = 0; i < k; i++)
+		if (count[v[i]->id] >= 2 && count[v[i]->id] < q->nres)
+			v[j++] = v[i];
+	k = j;
+	free(count);
 	qsort(v, k, sizeof(*v), term_key_cmp);
 	*out = v;
 	*n = k;

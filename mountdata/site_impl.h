@@ -251,6 +251,12 @@ struct listing *ctx_listing(struct site *s, const struct ctx *c);
 /* tree.c: 0 when node n exists now, -ENOENT, or -ESTALE for an older
  * version of a file.  Caller holds lock. */
 int node_exists(struct site *s, const struct node *n);
+/* tree.c: the posts before and after sl in the folder of context c that
+ * holds its page (NULL at the ends).  Caller holds lock. */
+void post_neighbours_of(struct site *s, const struct ctx *c, struct slot *sl,
+			struct slot **newer, struct slot **older);
+/* tree.c: the inode a file node has now.  Caller holds lock. */
+uint64_t node_ino_now(struct site *s, struct node *n);
 /* tree.c: posts in a listing context; 1 when its pages paginate. */
 size_t ctx_count(struct site *s, const struct ctx *c);
 int ctx_paginates(const struct ctx *c);

@@ -251,15 +251,87 @@ int ctx_paginates(const struct ctx *c)
 
 static int node_exists_any(struct site *s, const struct node *n);
 
+void post_neighbours_of(struct site *s, const struct ctx *c, struct slot *sl,
+			struct slot **newer, struct slot **older)
+{
+	struct slot **v = NULL;
+	size_t n = 0, lo = 0, hi;
+	struct term *tm;
+	struct dayb *db;
+	struct query *q;
+
+	*newer = *older = NULL;
+	if (c->type == CTX_POSTS) {
+		v = s->all.v;
+		n = s->all.n;
+	} else if (c->type == CTX_TERM && (tm = ctx_term(s, c))) {
+		v = tm->members.v;
+		n = tm->members.n;
+	} else if (c->type == CTX_DATE && c->level == 3 && (db = ctx_day(s, c))) {
+		v = db->members.v;
+		n = db->members.n;
+	} else if (c->type == CTX_QUERY && c->query && (q = query_ensure(s, c->query))) {
+		v = q->res;
+		n = q->nres;
+	}
+	hi = n;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (slot_cmp(v[mid], sl) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo >= n || v[lo] != sl)
+		return;
+	if (lo > 0)
+		*newer = v[lo - 1];
+	if (lo + 1 < n)
+		*older = v[lo + 1];
+}
+
+/* What a post's page takes from its neighbours (their names and titles
+ * in its newer/older links), for its version. */
+static uint64_t neighbours_sig(struct site *s, const struct node *n, int64_t *mtime)
+{
+	struct slot *sl = site_slot(s, n->post), *a, *b;
+	uint64_t sig = 0;
+
+	post_neighbours_of(s, &n->ctx, sl, &a, &b);
+	if (a) {
+		sig = (uint64_t)a->id * 0x9E3779B97F4A7C15ULL + a->gen * 31 + a->ver;
+		if (mtime && post_mtime_ns(a->post) > *mtime)
+			*mtime = post_mtime_ns(a->post);
+	}
+	if (b) {
+		sig ^= ((uint64_t)b->id * 0xC2B2AE3D27D4EB4FULL + b->gen * 37 + b->ver) << 1;
+		if (mtime && post_mtime_ns(b->post) > *mtime)
+			*mtime = post_mtime_ns(b->post);
+	}
+	return sig;
+}
+
 /* The version bits a file node's inode carries now (node.h). */
 static uint8_t file_gen(struct site *s, const struct node *n)
 {
 	uint8_t theme = (uint8_t)s->theme_ver;
 	struct listing *l;
 
+	if (n->cls == NC_POSTFILE && n->ext == PE_HTML) {
+		struct slot *sl = site_slot(s, n->post), *a, *b;
+		unsigned g = sl->gen + theme;
+
+		/* its neighbours: who they are, and their own versions */
+		post_neighbours_of(s, &n->ctx, sl, &a, &b);
+		if (a)
+			g += a->id * 3 + a->gen * 5;
+		if (b)
+			g += b->id * 7 + b->gen * 11;
+		return (uint8_t)(g & NODE_VER_POST);
+	}
 	if (n->cls == NC_POSTFILE)
-		return (uint8_t)((site_slot(s, n->post)->gen +
-				  (n->ext == PE_HTML ? theme : 0)) & NODE_VER_POST);
+		return (uint8_t)(site_slot(s, n->post)->gen & NODE_VER_POST);
 	if (n->file == LF_STYLE)
 		return theme;
 	l = ctx_listing(s, &n->ctx);
@@ -298,7 +370,9 @@ static int node_exists_any(struct site *s, const struct node *n)
 			return -ENOENT;
 		return ctx_listing(s, &n->ctx) ? 0 : -ENOENT;
 	case NC_LISTFILE:
-		if (n->ctx.type == CTX_QUERY && !is_query_list(&n->ctx))
+		if (n->ctx.type == CTX_QUERY && !is_query_list(&n->ctx) &&
+		    !(n->ctx.query && n->ctx.level == 1 &&
+		      ((n->file == LF_INDEX_HTML && n->page == 1) || n->file == LF_INDEX_JSON)))
 			return -ENOENT;
 		if (!ctx_listing(s, &n->ctx))
 			return -ENOENT;
@@ -348,6 +422,7 @@ static void file_version(struct site *s, const struct node *n, uint64_t *ver,
 		if (n->ext == PE_HTML) {
 			*templated = 1;
 			*ver = mix(*ver, s->theme_ver);
+			*ver = mix(*ver, neighbours_sig(s, n, mtime));
 		}
 	} else if (n->file == LF_STYLE) {
 		*ver = mix(s->theme_ver, 7);
@@ -378,7 +453,20 @@ static uint32_t dir_nlink(struct site *s, const struct node *n)
 	switch (n->ctx.type) {
 	case CTX_TERM:
 		return 3; /* its "+" folder */
-	case CTX_QUERY:
+	case CTX_QUERY: {
+		struct query *q = n->ctx.query ? query_ensure(s, n->ctx.query) : NULL;
+		struct term **v;
+		size_t nt;
+
+		if (!q || q->text)
+			return 2;
+		if (!n->ctx.level)
+			return 3; /* its "+" folder */
+		if (query_next_terms(s, q, &v, &nt))
+			return 1;
+		free(v);
+		return 2 + (uint32_t)nt;
+	}
 	case CTX_POSTS:
 		/* posts/NAME/ folders come and go with the files beside
 		 * posts; 1 says "not counted", which find understands */
@@ -572,6 +660,12 @@ static int resolve_query(struct site *s, const struct ctx *c, const char *name, 
 	n->ctx.type = CTX_QUERY;
 	n->ctx.query = id;
 	return ctx_listing(s, &n->ctx) ? 0 : -ENOENT;
+}
+
+uint64_t node_ino_now(struct site *s, struct node *n)
+{
+	n->ver = file_gen(s, n);
+	return node_ino(n);
 }
 
 /* Check that file node n exists and give it its current version. */
@@ -905,8 +999,11 @@ int site_opendir(struct site *s, uint64_t ino, struct site_dir **out)
 	if (c.type == CTX_QUERY && !is_query_list(&c)) {
 		/* query/ lists nothing: queries are looked up, not listed;
 		 * a "+" folder lists the terms that can follow */
-		if (c.query)
+		if (c.query) {
+			dir_listfile(s, &d, &c, "index.html", LF_INDEX_HTML, 1);
+			dir_listfile(s, &d, &c, "index.json", LF_INDEX_JSON, 0);
 			dir_next_terms(s, &d, &c);
+		}
 		goto done;
 	}
 	dir_listfile(s, &d, &c, "index.html", LF_INDEX_HTML, 1);

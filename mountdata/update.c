@@ -171,6 +171,29 @@ static void touch_ctx(struct site *s, struct inval *iv, const struct ctx *c)
 	}
 }
 
+/* The pages of sl's neighbours in the folder of context c: they name
+ * sl (and are named by it).  Caller holds the lock. */
+static void touch_neighbours(struct site *s, struct inval *iv, const struct ctx *c,
+			     struct slot *sl)
+{
+	struct slot *nb[2];
+	char name[NAME_MAX + 16];
+	int i;
+
+	post_neighbours_of(s, c, sl, &nb[0], &nb[1]);
+	for (i = 0; i < 2; i++) {
+		struct node n = { .cls = NC_POSTFILE, .ext = PE_HTML, .ctx = *c };
+
+		if (!nb[i] || !nb[i]->name)
+			continue;
+		n.post = nb[i]->id;
+		snprintf(name, sizeof(name), "%s.html", nb[i]->name);
+		inval_add(iv, dir_ino(c), name);
+		/* its inode too: its version bits may come round again */
+		inval_add(iv, node_ino_now(s, &n), NULL);
+	}
+}
+
 /* Everything that shows slot sl as it is now.  Caller holds the lock. */
 static void touch_post(struct site *s, struct inval *iv, struct slot *sl)
 {
@@ -186,6 +209,7 @@ static void touch_post(struct site *s, struct inval *iv, struct slot *sl)
 	touch_ctx(s, iv, &c);          /* the root: home page, feed, sitemap */
 	c.type = CTX_POSTS;
 	touch_ctx(s, iv, &c);
+	touch_neighbours(s, iv, &c, sl);
 	for (e = 0; e < 3; e++) {
 		snprintf(name, sizeof(name), "%s%s", sl->name, ext[e]);
 		inval_add(iv, dir_ino(&c), name);
@@ -201,6 +225,7 @@ static void touch_post(struct site *s, struct inval *iv, struct slot *sl)
 			c.type = CTX_TERM;
 			c.term = sl->member_of[t][i]->id;
 			touch_ctx(s, iv, &c);
+			touch_neighbours(s, iv, &c, sl);
 			for (e = 0; e < 2; e++) {
 				snprintf(name, sizeof(name), "%s%s", sl->name, ext[e]);
 				inval_add(iv, dir_ino(&c), name);
@@ -218,6 +243,7 @@ static void touch_post(struct site *s, struct inval *iv, struct slot *sl)
 			touch_ctx(s, iv, &c);
 		}
 		c.level = 3;
+		touch_neighbours(s, iv, &c, sl);
 		for (e = 0; e < 2; e++) {
 			snprintf(name, sizeof(name), "%s%s", sl->name, ext[e]);
 			inval_add(iv, dir_ino(&c), name);

@@ -722,6 +722,22 @@ static json_t *year_months(struct site *s, unsigned y, const char *root, int as_
 /* Sub-folders a listing shows: terms with counts (by folder name, so the
  * listing is stable), years (each with its months on the archive's
  * page), months, days, and the root's taxonomies. */
+/* A page that lists terms: a taxonomy's, or a "+" folder's. */
+static int is_terms_page(const struct ctx *c)
+{
+	return c->type == CTX_TAX || (c->type == CTX_QUERY && c->query && c->level == 1);
+}
+
+/* The taxonomy of a page of terms. */
+static unsigned terms_tax(struct site *s, const struct ctx *c)
+{
+	struct query *q;
+
+	if (c->type == CTX_QUERY && (q = query_ensure(s, c->query)))
+		return q->tax;
+	return c->tax;
+}
+
 static json_t *ctx_folders(struct site *s, const struct ctx *c, int as_json)
 {
 	json_t *a = json_array(), *o, *label;
@@ -734,7 +750,39 @@ static json_t *ctx_folders(struct site *s, const struct ctx *c, int as_json)
 
 	root_rel(s, &rb, c);
 	root = rb.data ? rb.data : "";
-	if (c->type == CTX_TAX) {
+	if (c->type == CTX_QUERY && c->level == 1) {
+		/* a "+" folder: the terms that can follow, with the number
+		 * of posts each would leave */
+		struct query *q = query_ensure(s, c->query);
+		struct term **v;
+		uint32_t *terms;
+
+		if (!q || query_next_terms(s, q, &v, &n))
+			goto out;
+		terms = malloc((q->nterms + 1) * sizeof(*terms));
+		if (!terms) {
+			free(v);
+			goto out;
+		}
+		memcpy(terms, q->terms, q->nterms * sizeof(*terms));
+		for (i = 0; i < n; i++) {
+			int err = 0;
+			struct query *sq;
+
+			terms[q->nterms] = v[i]->id;
+			memset(&sub, 0, sizeof(sub));
+			sub.type = CTX_QUERY;
+			sub.query = query_for_terms(s, q->tax, terms, q->nterms + 1, &err);
+			sq = sub.query ? query_ensure(s, sub.query) : NULL;
+			if (!sq)
+				continue;
+			o = folder_item(s, &sub, root, as_json, v[i]->name, jstr(v[i]->name),
+					sq->nres);
+			json_array_append_new(a, o);
+		}
+		free(terms);
+		free(v);
+	} else if (c->type == CTX_TAX) {
 		struct tax *x = &s->tax[c->tax];
 		struct term **v = malloc((x->nterms ? x->nterms : 1) * sizeof(*v));
 
@@ -810,22 +858,6 @@ out:
 	return a;
 }
 
-/* The posts of the folder holding context c's post pages (posts/, a
- * term's, a day's), newest first. */
-static const struct pvec *ctx_vec(struct site *s, const struct ctx *c)
-{
-	struct term *tm;
-	struct dayb *db;
-
-	if (c->type == CTX_POSTS)
-		return &s->all;
-	if (c->type == CTX_TERM && (tm = ctx_term(s, c)))
-		return &tm->members;
-	if (c->type == CTX_DATE && c->level == 3 && (db = ctx_day(s, c)))
-		return &db->members;
-	return NULL;
-}
-
 static json_t *neighbour(struct slot *sl)
 {
 	json_t *o = json_object();
@@ -840,31 +872,16 @@ static json_t *neighbour(struct slot *sl)
 }
 
 /* post.newer and post.older: the post's neighbours in the folder its
- * page is in, found by binary search (the folder is in slot_cmp order). */
+ * page is in (tree.c finds them, and counts them in the page's version). */
 static void post_neighbours(struct site *s, struct slot *sl, const struct ctx *c, json_t *o)
 {
-	const struct pvec *v = ctx_vec(s, c);
-	size_t lo = 0, hi, mid;
-	int cmp;
+	struct slot *a, *b;
 
-	if (!v)
-		return;
-	hi = v->n;
-	while (lo < hi) {
-		mid = lo + (hi - lo) / 2;
-		cmp = slot_cmp(v->v[mid], sl);
-		if (!cmp) {
-			if (mid > 0)
-				jset(o, "newer", neighbour(v->v[mid - 1]));
-			if (mid + 1 < v->n)
-				jset(o, "older", neighbour(v->v[mid + 1]));
-			return;
-		}
-		if (cmp < 0)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
+	post_neighbours_of(s, c, sl, &a, &b);
+	if (a)
+		jset(o, "newer", neighbour(a));
+	if (b)
+		jset(o, "older", neighbour(b));
 }
 
 /* An absolute URL (with base_url) or a path relative to the root. */
@@ -1119,7 +1136,7 @@ static int view_listing(struct site *s, const struct node *n, struct job *j)
 	root_rel(s, &rb, c);
 	root = rb.data ? rb.data : "";
 	ctx_title(s, c, &t, 0);
-	if (c->type != CTX_TAX && ctx_members(s, c, &mem, &nmem))
+	if (!is_terms_page(c) && ctx_members(s, c, &mem, &nmem))
 		goto out;
 	if (as_json) {
 		j->kind = JK_JSON;
@@ -1136,18 +1153,18 @@ static int view_listing(struct site *s, const struct node *n, struct job *j)
 			jset(v, "term", jstr(tm->name));
 			jset(v, "spellings", sp);
 		}
-		if (c->type == CTX_TAX || c->type == CTX_DATE || c->type == CTX_ROOT)
-			jset(v, c->type == CTX_TAX ? "terms" : c->type == CTX_ROOT ? "sections" :
+		if (is_terms_page(c) || c->type == CTX_DATE || c->type == CTX_ROOT)
+			jset(v, is_terms_page(c) ? "terms" : c->type == CTX_ROOT ? "sections" :
 				c->level == 0 ? "years" : c->level == 1 ? "months" : "days",
 			     ctx_folders(s, c, 1));
-		if (c->type != CTX_TAX)
+		if (!is_terms_page(c))
 			jset(v, "count", json_integer((json_int_t)nmem));
 		posts = json_array();
 		/* the root's JSON holds the newest page; others every post */
 		to = c->type == CTX_ROOT && nmem > s->o.page_size ? s->o.page_size : nmem;
 		for (i = 0; i < to; i++)
 			json_array_append_new(posts, post_item(s, mem[i], c, root, 1));
-		if (c->type != CTX_TAX)
+		if (!is_terms_page(c))
 			jset(v, "posts", posts);
 		else
 			json_decref(posts);
@@ -1156,11 +1173,11 @@ static int view_listing(struct site *s, const struct node *n, struct job *j)
 		goto out;
 	}
 	j->kind = JK_TEMPLATE;
-	j->tmpl = c->type == CTX_ROOT ? "home.html" : c->type == CTX_TAX ? "terms.html" : "list.html";
+	j->tmpl = c->type == CTX_ROOT ? "home.html" : is_terms_page(c) ? "terms.html" : "list.html";
 	buf_reset(&t);
 	ctx_title(s, c, &t, 1);
 	v = site_common(s, c, root, t.data, c->type == CTX_ROOT ? "home" :
-			c->type == CTX_TAX ? "terms" : c->type == CTX_DATE ? "archive" : "list");
+			is_terms_page(c) ? "terms" : c->type == CTX_DATE ? "archive" : "list");
 	jset(v, "breadcrumbs", breadcrumbs(s, c, root, NULL));
 	if (ctx_has_feed(c))
 		jset(v, "feed", json_string("feed.xml"));
@@ -1178,12 +1195,12 @@ static int view_listing(struct site *s, const struct node *n, struct job *j)
 	jset(lst, "title", jbuf(&t));
 	jset(lst, "folders", ctx_folders(s, c, 0));
 	buf_reset(&b);
-	if (c->type == CTX_TAX) {
+	if (is_terms_page(c)) {
 		/* a taxonomy's page counts its terms */
 		size_t nt = json_array_size(json_object_get(lst, "folders"));
+		unsigned tx = terms_tax(s, c);
 
-		buf_printf(&b, "%zu %s", nt, nt == 1 ? s->tax[c->tax].singular
-						     : s->tax[c->tax].field);
+		buf_printf(&b, "%zu %s", nt, nt == 1 ? s->tax[tx].singular : s->tax[tx].field);
 		jset(lst, "count", json_integer((json_int_t)nt));
 	} else {
 		buf_printf(&b, "%zu post%s", nmem, nmem == 1 ? "" : "s");

@@ -24,6 +24,10 @@
 #define SLUG_MAX 200              /* bytes of an id before its suffix */
 #define HEADING_TEXT_MAX 1024     /* bytes of a heading's text kept */
 #define RAW_PEEK 64               /* bytes of raw HTML safe mode looks at */
+/* A jansson object costs some 800 bytes, so a post of nothing but
+ * headings would need a hundred times its size for its contents list;
+ * past this many entries headings still get ids but are not listed. */
+#define TOC_MAX 10000
 /* md4c counts offsets in unsigned int; stay well inside it. */
 #define INPUT_MAX ((size_t)1 << 30)
 /* md4c 0.5.2 writes a link reference definition's URL out again at
@@ -1697,7 +1701,7 @@ static void heading_done(struct mdr *r)
 		r->err = -ENOMEM;
 		return;
 	}
-	if (r->want_info) {
+	if (r->want_info && json_array_size(r->toc) < TOC_MAX) {
 		e = json_pack("{s:i, s:s%, s:s%}", "level", (int)r->hlevel,
 			      "text", text, r->htext.len,
 			      "id", r->id.data, r->id.len);

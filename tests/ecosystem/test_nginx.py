@@ -6,6 +6,7 @@ allow_other.  The site file is used as shipped, but for its `listen` and
 """
 import email.utils
 import http.client
+import json
 import os
 import re
 import time
@@ -201,6 +202,27 @@ def test_cyrillic_and_spaced_names_by_percent_encoded_urls(site):
     assert status == 301
     assert urllib.parse.unquote(urllib.parse.urlsplit(h["location"]).path) == \
         "/by-tag/%s/" % tag
+
+
+def test_query_and_intersection_folders_by_url(site):
+    """Folders made on lookup (query/QUERY/, by-tag/A/+/B/) are served
+    like the others: nginx's lookup makes them."""
+    m, ng = site
+    rel = "query/tag:Live and not draft:true/"
+    status, h, body = request(ng, "GET", url_of(rel))
+    assert status == 200, (rel, status)
+    assert body == read(m.path, rel + "index.html")
+    status, _, body = request(ng, "GET", url_of(rel + "index.json"))
+    assert status == 200
+    assert [p["name"] for p in json.loads(body)["posts"]] == ["live"]
+    status, _, body = request(ng, "GET", url_of("by-tag/AI/+/Tech/index.json"))
+    assert status == 200
+    names = {p["name"] for p in json.loads(body)["posts"]}
+    assert names and names <= {p["name"] for p in util.posts_of(m.path)}
+    assert body == read(m.path, "by-tag/AI/+/Tech/index.json")
+    # a query that cannot be read is a 404, not an error
+    status, _, _ = request(ng, "GET", url_of("query/tag:(((/"))
+    assert status == 404
 
 
 def test_head_answers_like_get_without_body(site):

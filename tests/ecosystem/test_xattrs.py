@@ -112,8 +112,8 @@ def test_generated_files_of_no_post_have_no_post_attributes(site):
                 "by-tag/Live/feed.xml", "by-date/2024", ".postfs/status.json"):
         names = os.listxattr(os.path.join(site.path, rel))
         assert not post_only & set(names), (rel, names)
-    r = subprocess.run(["getfattr", "-d", os.path.join(site.path, "index.html")],
-                       capture_output=True, text=True)
+    r = subprocess.run(["getfattr", "-d", "--absolute-names",
+                        os.path.join(site.path, "index.html")], capture_output=True, text=True)
     assert r.returncode == 0 and r.stderr == "", r.stderr
 
 

@@ -14,7 +14,9 @@
  * site_lookup.  Every node reached must answer site_getattr with the
  * same attributes; every folder reached must list with site_opendir
  * entries that site_lookup finds again, with the same inode and type;
- * every file reached must open, with as many bytes as its size said.
+ * every file reached must open, with as many bytes as its size said,
+ * the same bytes when read without an open file (site_read_node), and
+ * its extended attributes must answer.
  * The last bytes of the input, and the inodes met on the way with bits
  * flipped by the input, are also tried as inode numbers: whatever they
  * answer, nothing may crash or leak.
@@ -32,6 +34,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "buf.h"
 #include "cache.h"
 #include "log.h"
 #include "site.h"
@@ -216,27 +219,72 @@ static void check_listing(uint64_t ino)
 	site_dir_free(d);
 }
 
-/* Open a file node and check its size against its attributes. */
+static void file_close(struct site_file *f)
+{
+	if (f->blob)
+		blob_unref(f->blob);
+	if (f->fd >= 0)
+		close(f->fd);
+}
+
+/* Open a file node, read it the two ways the driver does (through the
+ * open file, and without one), and check both against its attributes. */
 static void check_file(const struct node_attr *a)
 {
-	struct site_file f;
+	struct site_file f, r;
+	struct buf x = BUF_INIT;
 	int rc;
 
 	memset(&f, 0, sizeof(f));
 	rc = site_open_file(site, a->ino, &f);
 	if (rc) {
-		if (rc != -ENOMEM && rc != -EIO)
+		if (rc != -ENOMEM && rc != -EIO) {
+			fprintf(stderr, "inode %llx, just looked up, does not open: %d\n",
+				(unsigned long long)a->ino, rc);
 			abort();
+		}
 		return;
 	}
-	if (f.blob && !f.is_volatile && f.blob->len != a->size)
+	if (!f.blob && f.fd < 0) {
+		/* a generated file: its bytes are made on the first read */
+		rc = site_file_bytes(site, a->ino, &f);
+		if (rc && rc != -ENOMEM && rc != -EIO) {
+			fprintf(stderr, "inode %llx, just opened, gives no bytes: %d\n",
+				(unsigned long long)a->ino, rc);
+			abort();
+		}
+	}
+	if (f.blob && !f.is_volatile && f.blob->len != a->size) {
+		fprintf(stderr, "inode %llx: %zu bytes, size said %llu\n",
+			(unsigned long long)a->ino, f.blob->len, (unsigned long long)a->size);
 		abort();
-	if (!f.blob && f.fd < 0)
+	}
+	memset(&r, 0, sizeof(r));
+	rc = site_read_node(site, a->ino, &r);
+	if (rc == 0 && r.blob && f.blob && !f.is_volatile &&
+	    (r.blob->len != f.blob->len || memcmp(r.blob->data, f.blob->data, f.blob->len))) {
+		fprintf(stderr, "inode %llx: site_read_node and site_file_bytes differ\n",
+			(unsigned long long)a->ino);
 		abort();
-	if (f.blob)
-		blob_unref(f.blob);
-	if (f.fd >= 0)
-		close(f.fd);
+	}
+	if (rc == 0)
+		file_close(&r);
+	file_close(&f);
+	/* extended attributes of what was found */
+	if (site_listxattr(site, a->ino, &x) == 0) {
+		size_t i = 0;
+
+		buf_add(&x, "", 1);
+		while (!x.oom && i + 1 < x.len) {
+			struct buf v = BUF_INIT;
+			const char *name = x.data + i;
+
+			site_getxattr(site, a->ino, name, &v);
+			buf_free(&v);
+			i += strlen(name) + 1;
+		}
+	}
+	buf_free(&x);
 }
 
 /* Anything an inode number can be asked: no crash, no leak. */
@@ -252,11 +300,13 @@ static void poke(uint64_t ino)
 		site_dir_free(d);
 	memset(&f, 0, sizeof(f));
 	if (site_open_file(site, ino, &f) == 0) {
-		if (f.blob)
-			blob_unref(f.blob);
-		if (f.fd >= 0)
-			close(f.fd);
+		if (!f.blob && f.fd < 0)
+			site_file_bytes(site, ino, &f);
+		file_close(&f);
 	}
+	memset(&f, 0, sizeof(f));
+	if (site_read_node(site, ino, &f) == 0)
+		file_close(&f);
 	site_lookup(site, ino, "index.html", &a);
 }
 

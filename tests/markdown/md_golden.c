@@ -1,6 +1,9 @@
 /* md_golden.c — render every tests/markdown/cases/NAME.md and compare
- * with NAME.html (exact bytes) and, where present, NAME.json (the info:
- * only the keys the file names are compared).
+ * with NAME.html (exact bytes) and, where present, NAME.json: the info
+ * as {"toc", "words", "summary_auto", "summary_more" (null when there
+ * is no marker), "raw_html_omitted", "urls_neutralised",
+ * "reading_minutes" (mdr_reading_minutes of words)}; only the keys the
+ * file names are compared.
  *
  * A case's name selects its options: "unsafe-*" renders with
  * MDR_UNSAFE, "rewrite-*" with the test rewrite hook below.  Every case

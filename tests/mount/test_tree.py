@@ -56,7 +56,8 @@ def resource_folder(d):
 def test_every_listing_folder_has_index(tree):
     m, dirs, _ = tree
     for d in dirs:
-        if d.split(os.sep)[0] == ".postfs" or resource_folder(d):
+        # query/ lists nothing (queries are looked up, not listed)
+        if d.split(os.sep)[0] == ".postfs" or resource_folder(d) or d == "query":
             continue
         for f in ("index.html", "index.json"):
             assert os.path.isfile(os.path.join(m.path, d, f)), "%s/%s is missing" % (d, f)
@@ -76,9 +77,11 @@ def test_feeds_at_root_and_in_term_folders(tree):
         assert len(entries) == min(len(listing["posts"]), 20), path
         titles = [e.find(ATOM + "title").text for e in entries]
         assert titles == [p["title"] for p in listing["posts"]][:len(titles)], path
-    # feeds belong to the root and to terms only
+    # feeds belong to the root, to terms, and to intersections of terms
+    # (by-tag/A/+/B/: posts tagged both), never to "+" folders themselves
     feeds = {os.path.dirname(f) for f in files if os.path.basename(f) == "feed.xml"}
-    assert feeds == set([""] + term_dirs)
+    inter = {d for d in dirs if re.fullmatch(r"by-(tag|category)/[^/]+(/\+/[^/]+)+", d)}
+    assert feeds == set([""] + term_dirs) | inter
 
 
 def test_sitemap(basic):
@@ -263,8 +266,9 @@ def test_folder_link_counts(tree):
             bad.append("%s: st_nlink %d, %d sub-folders" % (d or "/", n, len(subs)))
         counted += n != 1
     assert not bad, "\n".join(bad)
-    # listing folders other than posts/ are counted
-    listings = [d for d in dirs if d.startswith(("by-", ".postfs")) or d == ""]
+    # listing folders other than posts/ are counted (by-*/ includes the
+    # "+" folders and intersections)
+    listings = [d for d in dirs if d.startswith(("by-", ".postfs", "query")) or d == ""]
     assert counted >= len(listings), "folders not counted: %s" % [
         d for d in listings if os.lstat(os.path.join(m.path, d)).st_nlink == 1]
 
