@@ -517,6 +517,45 @@ static json_t *post_terms(struct site *s, struct slot *sl, const char *root, int
 	return a;
 }
 
+/* "More posts tagged A and B": links from a post to the intersections of
+ * pairs of its terms (each holds the post itself, so it exists), at
+ * most three, per taxonomy, in the order of the terms' keys. */
+static json_t *related_links(struct site *s, struct slot *sl, const char *root)
+{
+	json_t *a = json_array();
+	unsigned t, i, j, shown = 0;
+
+	for (t = 0; t < s->ntax && shown < 3; t++) {
+		unsigned n = sl->nmember_of[t];
+
+		for (i = 0; i < n && shown < 3; i++) {
+			for (j = 0; j < n && shown < 3; j++) {
+				struct term *x = sl->member_of[t][i], *y = sl->member_of[t][j];
+				struct buf p = BUF_INIT, l = BUF_INIT;
+				json_t *o;
+
+				if (strcmp(x->key, y->key) >= 0 || !x->name || !y->name)
+					continue;
+				buf_printf(&p, "%s/", s->tax[t].dirname);
+				buf_add_urlpart(&p, x->name, strlen(x->name), 0);
+				buf_adds(&p, "/+/");
+				buf_add_urlpart(&p, y->name, strlen(y->name), 0);
+				buf_adds(&p, "/index.html");
+				buf_printf(&l, "%s and %s", x->name, y->name);
+				o = json_object();
+				jset(o, "title", jbuf(&l));
+				jset(o, "taxonomy", jstr(s->tax[t].field));
+				jset(o, "url", jlink(root, p.data ? p.data : ""));
+				json_array_append_new(a, o);
+				buf_free(&p);
+				buf_free(&l);
+				shown++;
+			}
+		}
+	}
+	return a;
+}
+
 /* A post as a listing shows it. */
 static json_t *post_item(struct site *s, struct slot *sl, const struct ctx *c,
 			 const char *root, int as_json)
@@ -1032,6 +1071,8 @@ static int view_post(struct site *s, const struct node *n, struct job *j)
 	if (p->description)
 		jset(o, "description", jstr(p->description));
 	jset(o, "taxonomies", post_terms(s, sl, root, 0));
+	jset(o, "related", related_links(s, sl, root));
+	jset(o, "has_related", json_boolean(json_array_size(json_object_get(o, "related")) > 0));
 	buf_reset(&b);
 	buf_adds(&b, "posts/");
 	buf_add_urlpart(&b, sl->name, strlen(sl->name), 0);

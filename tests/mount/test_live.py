@@ -427,8 +427,9 @@ def test_page_bundle_created(site):
     with open(os.path.join(b, "second.png"), "wb") as f:
         f.write(PNG[::-1])
     t0 = time.monotonic()
-    wait_until(lambda: cat(P(m, "posts/trip/second.png")) == PNG[::-1], "image added to a bundle", start=t0)
-    assert "second.png" in os.listdir(P(m, "posts/trip"))
+    wait_until(lambda: "second.png" in os.listdir(P(m, "posts/trip")),
+               "image added to a bundle, in its listing", start=t0)
+    assert cat(P(m, "posts/trip/second.png")) == PNG[::-1]
     with open(os.path.join(b, "photo.png"), "wb") as f:
         f.write(PNG + b"more")
     t0 = time.monotonic()
