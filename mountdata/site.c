@@ -978,6 +978,25 @@ int site_open(const struct site_opts *opts, struct site **out, char *err, size_t
 	if ((ret = parse_taxonomies(s, s->o.taxonomies, err, errlen)))
 		goto err_site;
 	s->started_ns = now_ns();
+	{
+		/* unguessable, so no source can write it into a page */
+		unsigned char r[12];
+		int rfd = open("/dev/urandom", O_RDONLY | O_CLOEXEC);
+		size_t k;
+
+		if (rfd < 0 || read(rfd, r, sizeof(r)) != (ssize_t)sizeof(r)) {
+			uint64_t t = (uint64_t)s->started_ns ^ (uint64_t)getpid() << 32;
+
+			for (k = 0; k < sizeof(r); k++)
+				r[k] = (unsigned char)(t >> (k % 8 * 8)) ^ (unsigned char)(k * 97);
+		}
+		if (rfd >= 0)
+			close(rfd);
+		strcpy(s->root_token, "pfsroot");
+		for (k = 0; k < sizeof(r); k++)
+			snprintf(s->root_token + 7 + 2 * k, 3, "%02x", r[k]);
+		strcat(s->root_token, "/");
+	}
 	s->clock = 1;
 	s->l_all.ver = s->l_posts.ver = s->l_dates.ver = 1;
 	s->theme_ver = 1;

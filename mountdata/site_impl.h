@@ -146,6 +146,8 @@ struct site {
 	int srcfd;                   /* SOURCE, opened as a folder */
 	char *srcreal;               /* its real path */
 	struct cache *cache;
+	char root_token[40];          /* stands for the way to the root in
+	                                cached post bodies (view.c) */
 
 	pthread_rwlock_t lock;
 	/* protected by lock: */

@@ -284,6 +284,10 @@ static void ctx_day_of(const struct slot *sl, struct ctx *c)
 /* Post references a rendering needs after the lock is dropped. */
 struct job {
 	struct post *post;           /* the post of a post page */
+	uint32_t post_id;            /* its slot, and the slot's version then */
+	uint64_t post_ver;
+	uint32_t *sum_id;            /* the same for each summary */
+	uint64_t *sum_ver;
 	char *name;                  /* its name in posts/ */
 	char *root;                  /* the way from its page to the root */
 	struct post **sum;           /* posts whose summary a listing shows */
@@ -614,10 +618,12 @@ static json_t *post_item(struct site *s, struct slot *sl, const struct ctx *c,
 	return o;
 }
 
-static int job_want_summary(struct job *j, struct post *p, json_t *dst)
+static int job_want_summary(struct job *j, struct slot *sl, json_t *dst)
 {
 	struct post **ps;
 	json_t **ds;
+	uint32_t *ids;
+	uint64_t *vers;
 
 	ps = realloc(j->sum, (j->nsum + 1) * sizeof(*ps));
 	if (!ps)
@@ -627,7 +633,17 @@ static int job_want_summary(struct job *j, struct post *p, json_t *dst)
 	if (!ds)
 		return -ENOMEM;
 	j->sumdst = ds;
-	ps[j->nsum] = post_ref(p);
+	ids = realloc(j->sum_id, (j->nsum + 1) * sizeof(*ids));
+	if (!ids)
+		return -ENOMEM;
+	j->sum_id = ids;
+	vers = realloc(j->sum_ver, (j->nsum + 1) * sizeof(*vers));
+	if (!vers)
+		return -ENOMEM;
+	j->sum_ver = vers;
+	ids[j->nsum] = sl->id;
+	vers[j->nsum] = sl->ver;
+	ps[j->nsum] = post_ref(sl->post);
 	ds[j->nsum++] = dst;
 	return 0;
 }
@@ -969,6 +985,8 @@ static int view_post(struct site *s, const struct node *n, struct job *j)
 	unsigned i;
 
 	j->post = post_ref(p);
+	j->post_id = sl->id;
+	j->post_ver = sl->ver;
 	j->name = strdup(sl->name);
 	if (!j->name)
 		return -ENOMEM;
@@ -1264,7 +1282,7 @@ static int view_listing(struct site *s, const struct node *n, struct job *j)
 		json_t *it = post_item(s, mem[i], c, root, 0);
 
 		json_array_append_new(posts, it);
-		if (job_want_summary(j, mem[i]->post, it))
+		if (job_want_summary(j, mem[i], it))
 			goto out_view;
 	}
 	jset(lst, "has_posts", json_boolean(to > from));
@@ -1438,46 +1456,164 @@ static int view_sitemap(struct site *s, struct job *j)
 
 /* ---- rendering outside the lock ------------------------------------------- */
 
-static int rewrite_url(void *ctx, const char *u, size_t n, struct buf *out)
-{
-	struct job *j = ctx;
+/* ---- a post's Markdown, rendered once per version --------------------------
 
-	return res_rewrite(j->post, j->name, j->root, u, n, out);
+ * A post's body comes out the same on every page that shows it but for
+ * the way back to the root in links to its files, so it is rendered once
+ * with a placeholder there (random per mount: no source can forge it),
+ * and kept in the cache beside what the Markdown tells (toc, words,
+ * summaries) under keys no inode has (class 15). */
+
+struct mdfacts {
+	json_t *toc;
+	size_t words;
+	char *more;                  /* summary before <!--more-->, or NULL */
+	char *autos;                 /* the first 70 words */
+};
+
+static void mdfacts_free(struct mdfacts *f)
+{
+	json_decref(f->toc);
+	free(f->more);
+	free(f->autos);
+	memset(f, 0, sizeof(*f));
 }
 
-static int md_info(struct site *s, struct post *p, struct buf *html,
-		   struct mdr_info *info, struct job *j)
+static uint64_t body_key(uint32_t id, int what)
+{
+	return (15ULL << 60) | ((uint64_t)what << 56) | id;
+}
+
+struct rwctx {
+	struct site *s;
+	const struct post *p;
+	const char *name;
+};
+
+static int rewrite_url(void *ctx, const char *u, size_t n, struct buf *out)
+{
+	struct rwctx *c = ctx;
+
+	return res_rewrite(c->p, c->name, c->s->root_token, u, n, out);
+}
+
+static int facts_from_blob(struct blob *b, struct mdfacts *f)
+{
+	json_t *j = json_loadb(b->data, b->len, 0, NULL);
+	json_t *more;
+
+	if (!j)
+		return -ENOMEM;
+	f->toc = json_incref(json_object_get(j, "toc"));
+	f->words = (size_t)json_integer_value(json_object_get(j, "words"));
+	more = json_object_get(j, "more");
+	f->more = json_is_string(more) ? strdup(json_string_value(more)) : NULL;
+	f->autos = strdup(json_string_value(json_object_get(j, "auto")) ?
+			  json_string_value(json_object_get(j, "auto")) : "");
+	json_decref(j);
+	return f->toc && f->autos ? 0 : -ENOMEM;
+}
+
+/* The facts of post p (slot id at version ver), and with html not NULL
+ * its body's HTML (with the root placeholder), from the cache or made
+ * now and kept. */
+static int post_body(struct site *s, struct post *p, uint32_t id, uint64_t ver,
+		     const char *name, struct blob **html, struct mdfacts *f)
 {
 	struct mdr_opts mo = { 0 };
-	char *body;
+	struct mdr_info info;
+	struct buf out = BUF_INIT;
+	struct rwctx rc = { s, p, name };
+	struct blob *fb, *hb = NULL;
+	json_t *j;
+	char *body, *txt;
 	size_t len;
 	int changed, ret;
+
+	memset(f, 0, sizeof(*f));
+	fb = cache_get(s->cache, body_key(id, 2), ver);
+	if (html)
+		hb = *html = cache_get(s->cache, body_key(id, 1), ver);
+	if (fb && (!html || hb)) {
+		ret = facts_from_blob(fb, f);
+		blob_unref(fb);
+		return ret;
+	}
+	blob_unref(fb);
+	blob_unref(hb);
+	if (html)
+		*html = NULL;
 
 	ret = post_read_body(s->srcfd, p, &s->cfg, &body, &len, &changed);
 	if (ret)
 		return ret;
-	mo.flags = (s->o.unsafe ? MDR_UNSAFE : 0) | (html ? 0 : MDR_NO_HTML);
+	mo.flags = (s->o.unsafe ? MDR_UNSAFE : 0) | (html && name ? 0 : MDR_NO_HTML);
 	mo.summary_words = 70;
-	if (j && j->root && j->name) {
+	if (html && name) {
 		mo.rewrite = rewrite_url;
-		mo.rewrite_ctx = j;
+		mo.rewrite_ctx = &rc;
 	}
-	ret = mdr_render(body, len, &mo, html, info);
+	memset(&info, 0, sizeof(info));
+	ret = mdr_render(body, len, &mo, html ? &out : NULL, &info);
 	free(body);
+	if (ret)
+		goto out;
+	f->toc = json_incref(info.toc);
+	f->words = info.words;
+	f->more = info.summary_more ? strdup(info.summary_more) : NULL;
+	f->autos = strdup(info.summary_auto ? info.summary_auto : "");
+	j = json_object();
+	jset(j, "toc", json_incref(info.toc));
+	jset(j, "words", json_integer((json_int_t)info.words));
+	jset(j, "more", info.summary_more ? jstr(info.summary_more) : json_null());
+	jset(j, "auto", jstr(info.summary_auto ? info.summary_auto : ""));
+	txt = json_dumps(j, JSON_COMPACT);
+	json_decref(j);
+	if (txt && (fb = blob_from(txt, strlen(txt), 0))) {
+		cache_put(s->cache, body_key(id, 2), ver, fb);
+		blob_unref(fb);
+	}
+	free(txt);
+	if (html && !(*html = blob_from(out.data ? out.data : "", out.len, 0)))
+		ret = -ENOMEM;
+	else if (html)
+		cache_put(s->cache, body_key(id, 1), ver, *html);
+	if (!f->autos)
+		ret = -ENOMEM;
+out:
+	mdr_info_free(&info);
+	buf_free(&out);
+	if (ret)
+		mdfacts_free(f);
 	return ret;
+}
+
+/* Append html with the root placeholder replaced by root. */
+static void add_rooted(struct site *s, struct buf *out, const char *html, size_t n,
+		       const char *root)
+{
+	size_t tl = strlen(s->root_token);
+	const char *p = html, *end = html + n, *hit;
+
+	while ((hit = memmem(p, (size_t)(end - p), s->root_token, tl))) {
+		buf_add(out, p, (size_t)(hit - p));
+		buf_adds(out, root);
+		p = hit + tl;
+	}
+	buf_add(out, p, (size_t)(end - p));
 }
 
 /* The summary a listing or feed shows: the text before <!--more-->,
  * else the summary or description field, else the first 70 words. */
-static json_t *summary_of(struct post *p, struct mdr_info *info)
+static json_t *summary_of(struct post *p, struct mdfacts *f)
 {
-	if (info && info->summary_more)
-		return jstr(info->summary_more);
+	if (f && f->more)
+		return jstr(f->more);
 	if (p->summary)
 		return jstr(p->summary);
 	if (p->description)
 		return jstr(p->description);
-	return jstr(info && info->summary_auto ? info->summary_auto : "");
+	return jstr(f && f->autos ? f->autos : "");
 }
 
 static int render_view(struct job *j, struct buf *out)
@@ -1490,15 +1626,20 @@ static int render_view(struct job *j, struct buf *out)
 static int finish_post(struct site *s, struct job *j, struct buf *out)
 {
 	struct buf html = BUF_INIT;
-	struct mdr_info info;
+	struct blob *hb = NULL;
+	struct mdfacts info;
 	json_t *o = json_object_get(j->view, "post");
 	int ret, want_html = j->kind == JK_TEMPLATE;
 
-	memset(&info, 0, sizeof(info));
-	ret = md_info(s, j->post, want_html ? &html : NULL, &info, j);
+	ret = post_body(s, j->post, j->post_id, j->post_ver, j->name,
+			want_html ? &hb : NULL, &info);
 	if (ret) {
 		log_warn("%s: cannot read: %s", j->post->src, strerror(-ret));
 		return ret;
+	}
+	if (hb) {
+		add_rooted(s, &html, hb->data, hb->len, j->root ? j->root : "");
+		blob_unref(hb);
 	}
 	if (!want_html)
 		o = j->view;
@@ -1526,7 +1667,7 @@ static int finish_post(struct site *s, struct job *j, struct buf *out)
 	} else {
 		jset(o, "toc", json_incref(info.toc));
 	}
-	mdr_info_free(&info);
+	mdfacts_free(&info);
 	buf_free(&html);
 	if (want_html)
 		return render_view(j, out);
@@ -1557,16 +1698,15 @@ static int finish(struct site *s, struct job *j, struct buf *out)
 		if (j->post)
 			return finish_post(s, j, out);
 		for (i = 0; i < j->nsum; i++) {
-			struct mdr_info info;
+			struct mdfacts info;
 
-			memset(&info, 0, sizeof(info));
-			if (md_info(s, j->sum[i], NULL, &info, NULL))
+			if (post_body(s, j->sum[i], j->sum_id[i], j->sum_ver[i], NULL, NULL, &info))
 				memset(&info, 0, sizeof(info));
 			jset(j->sumdst[i], "summary", summary_of(j->sum[i], &info));
 			jset(j->sumdst[i], "word_count", json_integer((json_int_t)info.words));
 			jset(j->sumdst[i], "reading_time",
 			     json_integer(mdr_reading_minutes(info.words)));
-			mdr_info_free(&info);
+			mdfacts_free(&info);
 		}
 		return render_view(j, out);
 	case JK_JSON:
@@ -1599,6 +1739,8 @@ static void job_free(struct job *j)
 		post_unref(j->sum[i]);
 	free(j->sum);
 	free(j->sumdst);
+	free(j->sum_id);
+	free(j->sum_ver);
 	json_decref(j->view);
 	if (j->theme)
 		theme_unref(j->theme);

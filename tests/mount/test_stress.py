@@ -1,0 +1,264 @@
+"""Readers against a writer (README Freshness): while one thread edits,
+saves by rename, renames, moves, deletes and recreates posts in a copy
+of a generated corpus, reader threads walk the tree reading files whole
+(open, fstat, read to EOF).  No read may be torn: the bytes read are the
+st_size of the same descriptor, every HTML page ends with the built-in
+theme's last line, every JSON parses.  The only errors allowed are
+ENOENT and ESTALE, for names that went away.  After the writer stops,
+the tree settles to what a fresh mount of the same sources shows, and
+the daemon exits 0.
+
+The run lasts POSTFS_STRESS_SECONDS (default 20); its figures are
+printed."""
+import collections
+import errno
+import os
+import random
+import re
+import subprocess
+import sys
+import threading
+import time
+
+import pytest
+
+import live_util as lu
+import util
+
+SECONDS = float(os.environ.get("POSTFS_STRESS_SECONDS", "20"))
+READERS = 4
+TAGS = ["AI", "Tech", "Linux", "Stress", "Нейросети", "Big Data", "Churn"]
+ALLOWED = (errno.ENOENT, errno.ESTALE)
+
+
+def retag(text, rng, n):
+    """A post's text with a new title, new tags and a body of another
+    length; the rest of its front matter (date, draft) kept."""
+    head, sep, body = text.partition("\n---\n")
+    lines, out, skip = head.split("\n"), [], False
+    for line in lines:
+        if skip and line.startswith("  - "):
+            continue
+        skip = False
+        if line.startswith("tags:"):
+            skip = True
+            continue
+        if line.startswith("title:"):
+            line = 'title: "Edit %d of a post under stress"' % n
+        out.append(line)
+    out.append("tags: [%s]" % ", ".join('"%s"' % t for t in rng.sample(TAGS, rng.randint(0, 3))))
+    paras = body.split("\n\n")
+    keep = max(1, len(paras) - rng.randint(-3, 3))
+    extra = ["Added paragraph %d of edit %d." % (i, n) for i in range(max(0, keep - len(paras)))]
+    return "\n".join(out) + sep + "\n\n".join(paras[:keep] + extra) + "\n"
+
+
+class Writer(threading.Thread):
+    """Changes the corpus at a steady pace until told to stop."""
+
+    def __init__(self, src, stop):
+        super().__init__(daemon=True)
+        self.src, self.stop, self.rng = src, stop, random.Random(7)
+        self.done = collections.Counter()
+        self.error = None
+        self.live = sorted(os.path.relpath(os.path.join(t, f), src)
+                           for t, _, fs in os.walk(src) for f in fs if f.endswith(".md")
+                           and f != "index.md")
+        self.deleted = []
+
+    def path(self, rel):
+        return os.path.join(self.src, rel)
+
+    def step(self, n):
+        rng = self.rng
+        op = rng.choices(["edit", "save by rename", "rename", "move", "delete", "recreate"],
+                         [40, 20, 10, 10, 10, 10])[0]
+        if op == "recreate" and not self.deleted:
+            op = "edit"
+        if op == "recreate":
+            rel, text = self.deleted.pop(rng.randrange(len(self.deleted)))
+            os.makedirs(os.path.dirname(self.path(rel)), exist_ok=True)
+            with open(self.path(rel), "w", encoding="utf-8") as f:
+                f.write(text)
+            self.live.append(rel)
+            self.done[op] += 1
+            return
+        i = rng.randrange(len(self.live))
+        rel = self.live[i]
+        with open(self.path(rel), encoding="utf-8") as f:
+            text = f.read()
+        if op == "edit":
+            with open(self.path(rel), "w", encoding="utf-8") as f:
+                f.write(retag(text, rng, n))
+        elif op == "save by rename":
+            tmp = os.path.join(os.path.dirname(self.path(rel)), ".%s.tmp" % os.path.basename(rel))
+            with open(tmp, "w", encoding="utf-8") as f:
+                f.write(retag(text, rng, n))
+            os.replace(tmp, self.path(rel))
+        elif op in ("rename", "move"):
+            base = re.sub(r"(-r\d+)?\.md$", "", os.path.basename(rel)) + "-r%d.md" % n
+            folder = os.path.dirname(rel)
+            if op == "move":
+                folder = "posts/moved" if folder != "posts/moved" else "posts/000"
+                os.makedirs(self.path(folder), exist_ok=True)
+            new = os.path.join(folder, base)
+            os.rename(self.path(rel), self.path(new))
+            self.live[i] = new
+        else:
+            os.unlink(self.path(rel))
+            self.live.pop(i)
+            self.deleted.append((rel, text))
+        self.done[op] += 1
+
+    def run(self):
+        n = 0
+        try:
+            while not self.stop.is_set():
+                n += 1
+                self.step(n)
+                time.sleep(self.rng.uniform(0.005, 0.04))
+        except Exception as e:  # reported by the test
+            self.error = "%s: %s" % (type(e).__name__, e)
+
+
+class Reader(threading.Thread):
+    """Walks the mount at random, reading every file of a folder whole."""
+
+    def __init__(self, mnt, seed, stop):
+        super().__init__(daemon=True)
+        self.mnt, self.stop, self.rng = mnt, stop, random.Random(seed)
+        self.dirs = ["", "posts", "by-tag", "by-category", "by-date", ".postfs"]
+        self.stats = collections.Counter()
+        self.torn = []
+        self.errors = []
+
+    def oserror(self, e, where, rel):
+        if e.errno in ALLOWED:
+            self.stats["%s at %s" % (errno.errorcode[e.errno], where)] += 1
+        else:
+            self.errors.append("%s: %s at %s" % (rel, e, where))
+
+    def read(self, rel):
+        path = os.path.join(self.mnt, rel)
+        try:
+            fd = os.open(path, os.O_RDONLY)
+        except OSError as e:
+            return self.oserror(e, "open", rel)
+        try:
+            st = os.fstat(fd)
+            chunks = []
+            while True:
+                b = os.read(fd, 1 << 16)
+                if not b:
+                    break
+                chunks.append(b)
+        except OSError as e:
+            return self.oserror(e, "read", rel)
+        finally:
+            os.close(fd)
+        data = b"".join(chunks)
+        self.stats["reads"] += 1
+        self.stats["bytes"] += len(data)
+        # sources (NAME.md) and files beside posts (posts/NAME/...) are
+        # served as they are: only their size is checked
+        resource = rel.startswith("posts/") and rel.count("/") >= 2
+        problem = None
+        if len(data) != st.st_size:
+            problem = "%d bytes read, st_size %d" % (len(data), st.st_size)
+        elif not rel.endswith(".md") and not resource:
+            problem = lu.complete(rel, data)
+        if problem:
+            self.torn.append("%s: %s" % (rel, problem))
+
+    def run(self):
+        rng = self.rng
+        try:
+            while not self.stop.is_set():
+                d = rng.choice(self.dirs)
+                try:
+                    names = os.listdir(os.path.join(self.mnt, d))
+                except OSError as e:
+                    self.oserror(e, "listdir", d)
+                    continue
+                self.stats["listings"] += 1
+                if len(names) != len(set(names)):
+                    self.torn.append("%s: a listing names an entry twice" % d)
+                rng.shuffle(names)
+                for name in names[:40]:
+                    if self.stop.is_set():
+                        break
+                    rel = os.path.join(d, name)
+                    if "." not in name or name == "+" or os.path.isdir(
+                            os.path.join(self.mnt, rel)):
+                        if rel not in self.dirs and len(self.dirs) < 3000:
+                            self.dirs.append(rel)
+                        continue
+                    self.read(rel)
+        except Exception as e:  # reported by the test
+            self.errors.append("reader stopped: %s: %s" % (type(e).__name__, e))
+
+
+def _summary(src_mnt):
+    """What a mount shows, by source: title, tags, categories, date; and
+    each tag's count."""
+    posts = {p["source"]: (p["title"], tuple(p["tags"]), tuple(p["categories"]), p["date"])
+             for p in util.posts_of(src_mnt)}
+    tags = {t["name"]: t["count"] for t in util.read_json(
+        os.path.join(src_mnt, "by-tag", "index.json"))["terms"]}
+    return posts, tags
+
+
+def test_readers_against_a_writer(tmp_path, mount, pytestconfig):
+    src = str(tmp_path / "src")
+    subprocess.run([sys.executable, os.path.join(util.SHARED, "tools", "gen-corpus"), "300",
+                    src], check=True, capture_output=True)
+    m = mount(src)
+    stop = threading.Event()
+    writer = Writer(src, stop)
+    readers = [Reader(m.path, k, stop) for k in range(READERS)]
+    for t in readers + [writer]:
+        t.start()
+    time.sleep(SECONDS)
+    stop.set()
+    for t in readers + [writer]:
+        t.join(60)
+    assert not any(t.is_alive() for t in readers + [writer]), "a thread did not stop"
+
+    stats = collections.Counter()
+    torn, errors = [], []
+    for r in readers:
+        stats.update(r.stats)
+        torn += r.torn
+        errors += r.errors
+    figures = ("[stress] %.0f s, %d readers: %d reads (%.1f MB), %d listings; writer: %d "
+               "changes (%s); allowed errors: %s; torn reads: %d; other errors: %d" % (
+                   SECONDS, READERS, stats["reads"], stats["bytes"] / 1e6, stats["listings"],
+                   sum(writer.done.values()),
+                   ", ".join("%s %d" % kv for kv in sorted(writer.done.items())),
+                   ", ".join("%s %d" % (k, v) for k, v in sorted(stats.items())
+                             if k not in ("reads", "bytes", "listings")) or "none",
+                   len(torn), len(errors)))
+    capture = pytestconfig.pluginmanager.getplugin("capturemanager")
+    with capture.global_and_fixture_disabled():
+        print("\n" + figures)
+    assert writer.error is None, writer.error
+    assert stats["reads"] > 100 * SECONDS / 20, figures
+    assert sum(writer.done.values()) > 50 * SECONDS / 20, figures
+    assert not torn, "%d torn reads, first: %s" % (len(torn), torn[:10])
+    assert not errors, "%d errors, first: %s" % (len(errors), errors[:10])
+    assert m.proc.poll() is None, "the daemon died:\n" + m.log()[-4000:]
+
+    # settled: the tree is what a fresh mount of the same sources shows
+    fresh = mount(src)
+    want = _summary(fresh.path)
+    lu.wait_until(lambda: _summary(m.path) == want, "the tree settled after the writer stopped")
+    bad = []
+    for rel in util.walk(m.path)[1]:
+        if rel.startswith(".postfs"):
+            continue
+        problem = lu.check_file(os.path.join(m.path, rel))
+        if problem:
+            bad.append("%s: %s" % (rel, problem))
+    assert not bad, bad[:10]
+    problems = m.stop()
+    assert not problems and m.exit_code == 0, "\n".join(problems)
