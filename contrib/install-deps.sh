@@ -18,7 +18,9 @@ need_root() {
 PKGS="build-essential meson ninja-build pkg-config python3 \
 libfuse3-dev fuse3 libyaml-dev libjansson-dev \
 python3-pytest jq attr clang valgrind \
-libxml2-utils python3-feedparser chromium fonts-dejavu-core"
+libxml2-utils python3-feedparser chromium fonts-dejavu-core \
+nginx-light libglib2.0-bin shared-mime-info groff-base man-db \
+bash-completion systemd git tzdata"
 
 missing=""
 for p in $PKGS libmd4c-dev; do

@@ -259,8 +259,11 @@ int main(int argc, char *argv[])
 		goto out_site;
 
 	se = fuse_session_new(&args, &pfs_ops, sizeof(pfs_ops), &fs);
-	if (!se)
+	if (!se) {
+		/* libfuse has said which option it did not know */
+		ret = EXIT_USAGE;
 		goto out_site;
+	}
 	fs.se = se;
 	if (fuse_set_signal_handlers(se))
 		goto out_session;

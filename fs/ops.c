@@ -338,7 +338,8 @@ static void pfs_do_readdir(fuse_req_t req, fuse_ino_t ino, size_t size, off_t of
 		memset(&st, 0, sizeof(st));
 		if (i < 2) {
 			name = i == 0 ? "." : "..";
-			st.st_ino = i == 0 ? ino : 0;
+			/* the kernel keeps its own parents: this is for ls */
+			st.st_ino = i == 0 ? ino : site_parent(fs->site, ino);
 			st.st_mode = S_IFDIR;
 			e.attr = st;
 		} else {

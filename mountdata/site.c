@@ -703,10 +703,9 @@ int scan_tree(struct scan *sc, const char *rel)
 {
 	int fd;
 
-	if (*rel)
-		fd = openat(sc->s->srcfd, rel, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	else
-		fd = dup(sc->s->srcfd);
+	/* a new open even for SOURCE itself: a dup() would share the
+	 * directory offset that the last scan left at its end */
+	fd = openat(sc->s->srcfd, *rel ? rel : ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (fd < 0)
 		return errno == ENOENT || errno == ENOTDIR ? 0 : -errno;
 	return walk(sc, fd, rel);

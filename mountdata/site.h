@@ -88,6 +88,10 @@ int site_lookup(struct site *s, uint64_t parent, const char *name,
 void site_hold(struct site *s, uint64_t ino);
 void site_forget(struct site *s, uint64_t ino, uint64_t nlookup);
 
+/* The inode of a folder's parent (for "..": the root's is the root; a
+ * folder whose parent takes a search to find answers the root too). */
+uint64_t site_parent(struct site *s, uint64_t ino);
+
 /* Attributes of a node. -ENOENT when the node is gone. */
 int site_getattr(struct site *s, uint64_t ino, struct node_attr *out);
 

@@ -1244,6 +1244,47 @@ int site_file_bytes(struct site *s, uint64_t ino, struct site_file *f)
 	return view_render(s, &n, ver, mtime, &f->blob);
 }
 
+uint64_t site_parent(struct site *s, uint64_t ino)
+{
+	struct node n, p;
+
+	(void)s;
+	if (node_decode(ino, &n) || n.cls != NC_DIR)
+		return 1;
+	memset(&p, 0, sizeof(p));
+	p.cls = NC_DIR;
+	switch (n.ctx.type) {
+	case CTX_TERM:
+		p.ctx.type = CTX_TAX;
+		p.ctx.tax = n.ctx.tax;
+		return node_ino(&p);
+	case CTX_DATE:
+		if (!n.ctx.level)
+			return 1;
+		p.ctx = n.ctx;
+		p.ctx.level--;
+		if (p.ctx.level < 3)
+			p.ctx.day = 0;
+		if (p.ctx.level < 2)
+			p.ctx.month = 0;
+		if (p.ctx.level < 1)
+			p.ctx.year = 0;
+		return node_ino(&p);
+	case CTX_QUERY:
+		if (n.ctx.level) {
+			p.ctx = n.ctx;
+			p.ctx.level = 0;
+			return node_ino(&p);
+		}
+		if (n.ctx.query) {
+			p.ctx.type = CTX_QUERY; /* query/, for a query/ folder */
+			return node_ino(&p);
+		}
+		return 1;
+	}
+	return 1;
+}
+
 /* The query a node belongs to, or 0. */
 static uint32_t node_query(uint64_t ino)
 {

@@ -96,6 +96,26 @@ static void listing_title(struct site *s, const struct node *n, struct buf *out)
 	case CTX_META:
 		buf_adds(out, "Status");
 		break;
+	case CTX_QUERY: {
+		struct query *q = c->query ? query_ensure(s, c->query) : NULL;
+		unsigned k;
+
+		if (!q) {
+			buf_adds(out, "Queries");
+		} else if (q->text) {
+			buf_printf(out, "query: %s", q->text);
+		} else {
+			buf_printf(out, "%s: ", s->tax[q->tax].singular);
+			for (k = 0; k < q->nterms; k++) {
+				const char *nm = s->tax[q->tax].terms[q->terms[k]]->name;
+
+				buf_printf(out, "%s%s", k ? " + " : "", nm ? nm : "");
+			}
+			if (c->level)
+				buf_adds(out, " +");
+		}
+		break;
+	}
 	}
 }
 

@@ -218,6 +218,42 @@ def test_draft_queries_with_drafts(corpus, module_mount):
         assert query_names(m, text) == want, text
 
 
+def test_any_front_matter_field(tmp_path, mount):
+    """FIELD:VALUE and FIELD=VALUE match a scalar whose text is VALUE (of
+    any YAML type), or a list holding one; the field's name is matched
+    without regard to case, its value exactly."""
+    src = str(tmp_path / "src")
+    util.write_post(src, "one.md", 'title: One\ndate: 2024-01-01\nimage: cover.png\n'
+                    'rating: 4.5\ncount: 3\nflag: true\nlist: [a, "b c"]\nnothing: null\n'
+                    'model: Claude\n')
+    util.write_post(src, "two.md", 'title: Two\ndate: 2024-01-02\nimage: other.png\n'
+                    'rating: 4\ncount: "3"\nflag: false\nlist: x\nmodel: human\n')
+    util.write_post(src, "three.md", "title: Three\ndate: 2024-01-03\n")
+    m = mount(src)
+    p = (lu.post_jsons(m.path), [x["name"] for x in util.posts_of(m.path)])
+    assert p[0]["one"]["front_matter"]["rating"] == 4.5  # typed as YAML 1.2 says
+    wrong = []
+    for text, name, value, want in (
+            ("image:cover.png", "image", "cover.png", ["one"]),
+            ("Image=cover.png", "image", "cover.png", ["one"]),
+            ("rating:4.5", "rating", "4.5", ["one"]),
+            ("rating=4", "rating", "4", ["two"]),
+            ("count=3", "count", "3", ["two", "one"]),
+            ("flag:true", "flag", "true", ["one"]),
+            ("flag:false", "flag", "false", ["two"]),
+            ("list:a", "list", "a", ["one"]),
+            ('list:"b c"', "list", "b c", ["one"]),
+            ("list:x", "list", "x", ["two"]),
+            ("nothing:null", "nothing", "null", ["one"]),
+            ("model:claude", "model", "claude", []),
+            ("missing:thing", "missing", "thing", [])):
+        assert brute(p, field_is(name, value)) == want, text  # the rule, spelled out
+        got = query_names(m, text)
+        if got != want:
+            wrong.append("%r: %s, want %s" % (text, got, want))
+    assert not wrong, "\n".join(wrong)
+
+
 MALFORMED = ["(tag:AI", "tag:AI)", "year:abc", "year:20x0..2022", "tag:", "month:13",
              "date:2024-13-01", "draft:maybe", "tag:AI or", "and", "nofield", 'tag:"unclosed',
              "tag:AI and (year:2024 or", "()"]
@@ -339,24 +375,26 @@ def test_plus_folders_list_only_terms_that_follow(qm, posts, pick):
             d, sorted(set(got) - want), sorted(want - set(got)))
         for name in got:
             assert os.path.isdir(os.path.join(d, name))
-    # a term sorting before A is not listed in A's "+" folder, yet the
+    # a term sorting before X is not listed in X's "+" folder, yet the
     # intersection is reachable in that order; a term sharing no post
-    # with A is not reachable at all
+    # with X is not reachable at all
     data, order = posts
-    a_terms = set()
-    for n in order:
-        f = folders_of(data[n], "tags")
-        if pick["A"] in f:
-            a_terms |= f
-    before = sorted(t for t in a_terms if key(t) < key(pick["A"]))
-    assert before, "no term before %s shares a post with it" % pick["A"]
-    plus = os.path.join(qm.path, "by-tag", pick["A"], "+")
+    for x in pick["tags"]:
+        x_terms = set()
+        for n in order:
+            f = folders_of(data[n], "tags")
+            if x in f:
+                x_terms |= f
+        before = sorted(t for t in x_terms if key(t) < key(x))
+        if before:
+            break
+    plus = os.path.join(qm.path, "by-tag", x, "+")
     for t in before[:3]:
         assert t not in os.listdir(plus)
         assert lu.names_in(os.path.join(plus, t, "index.json")) == \
-            with_all(posts, "tags", (pick["A"], t))
-    strangers = [t for t in pick["tags"] if t not in a_terms]
-    assert strangers
+            with_all(posts, "tags", (x, t))
+    strangers = [t for t in pick["tags"] if t not in x_terms]
+    assert before and strangers
     for t in strangers[:3]:
         with pytest.raises(FileNotFoundError):
             os.stat(os.path.join(plus, t))
