@@ -55,7 +55,16 @@ struct mdr_info {
  * letters and digits kept, spaces to '-', other punctuation dropped but
  * '-' and '_'), made unique in the document with -1, -2, ... suffixes;
  * an empty slug becomes "section".
- * Returns 0, or -ENOMEM. */
+ * opts may be NULL (the defaults: safe mode, no rewrite, 70 summary
+ * words; summary_words 0 also means 70).  *info is zeroed first, so
+ * mdr_info_free is safe after a failure; the table of contents stops at
+ * 10,000 entries (later headings still get unique ids).  Image alt text
+ * and raw HTML count neither as words nor in summaries.
+ * Output is bounded: when html->limit is 0, 64 MiB + 16 times the input
+ * (md4c writes a link reference's URL out at every use, so a small post
+ * can ask for gigabytes).
+ * Returns 0; -ENOMEM when memory or that bound runs out; -EINVAL for an
+ * input over 1 GiB (md4c counts offsets in unsigned int). */
 int mdr_render(const char *src, size_t len, const struct mdr_opts *opts,
 	       struct buf *html, struct mdr_info *info);
 void mdr_info_free(struct mdr_info *info);

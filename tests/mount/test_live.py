@@ -218,6 +218,33 @@ def test_neighbour_pages_follow_a_retitled_post(site):
     assert_moved_on(before, m, "posts/beta.html", b"Alpha renamed")
 
 
+def test_page_read_after_eviction_is_whole(tmp_path, mount):
+    """A web server sizes a page (stat) and then reads it.  When the
+    daemon has to make the page again (its cache is bounded by -o cache)
+    after a neighbour's title changed, what it reads is still a whole
+    page of the size stat gave."""
+    src = str(tmp_path / "src")
+    for i in (1, 2, 3):
+        util.write_post(src, "p%d.md" % i, fm("Post %d" % i, "2024-01-0%dT00:00:00Z" % i),
+                        mtime=OLD)
+    for i in range(30):  # pages of ~90 KB each, older than p1..p3
+        util.write_post(src, "filler/f%02d.md" % i, fm("Filler %d" % i, "2023-02-%02dT00:00:00Z"
+                                                       % (i % 28 + 1)), body("filler", 3000),
+                        mtime=OLD)
+    m = mount(src, "cache=1")
+    page = P(m, "posts/p2.html")
+    assert lu.check_file(page) is None
+    util.write_post(src, "p1.md", fm("Post 1 with a much longer title than it had",
+                                     "2024-01-01T00:00:00Z"))
+    t0 = time.monotonic()
+    wait_until(lambda: seen(P(m, "posts/p1.json"), lambda d: b"much longer" in d),
+               "retitled neighbour", start=t0)
+    for i in range(30):  # push p2.html out of the daemon's 1 MiB cache
+        util.read_bytes(P(m, "posts/f%02d.html" % i))
+    problem = lu.check_file(page)
+    assert problem is None, "posts/p2.html: %s" % problem
+
+
 def test_create_and_delete(site):
     """A new post in a new folder shows in posts/ and its tags, in
     listings the kernel had cached; deleted, it leaves every one of them."""
