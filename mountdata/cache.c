@@ -197,11 +197,26 @@ int cache_size(struct cache *c, uint64_t ino, uint64_t ver, size_t *size)
 	return found;
 }
 
+static void put(struct cache *c, uint64_t ino, uint64_t ver, struct blob *b, size_t size);
+
 void cache_put(struct cache *c, uint64_t ino, uint64_t ver, struct blob *b)
+{
+	pthread_mutex_lock(&c->lock);
+	put(c, ino, ver, b, b->len);
+	pthread_mutex_unlock(&c->lock);
+}
+
+void cache_note_size(struct cache *c, uint64_t ino, uint64_t ver, size_t size)
+{
+	pthread_mutex_lock(&c->lock);
+	put(c, ino, ver, NULL, size);
+	pthread_mutex_unlock(&c->lock);
+}
+
+static void put(struct cache *c, uint64_t ino, uint64_t ver, struct blob *b, size_t size)
 {
 	struct centry *e;
 
-	pthread_mutex_lock(&c->lock);
 	e = find(c, ino);
 	if (e && e->ver != ver) {
 		drop_entry(c, e);
@@ -218,8 +233,8 @@ void cache_put(struct cache *c, uint64_t ino, uint64_t ver, struct blob *b)
 		LINK(&c->all, e, prev, next);
 		c->nentries++;
 	}
-	e->size = b->len;
-	if (!e->blob && b->len <= c->max_bytes / 4) {
+	e->size = size;
+	if (b && !e->blob && b->len <= c->max_bytes / 4) {
 		e->blob = blob_ref(b);
 		LINK(&c->blobs, e, bprev, bnext);
 		c->bytes += b->len;
@@ -232,7 +247,7 @@ void cache_put(struct cache *c, uint64_t ino, uint64_t ver, struct blob *b)
 	while (c->nentries > c->max_entries && c->all.tail != e)
 		drop_entry(c, c->all.tail);
 out:
-	pthread_mutex_unlock(&c->lock);
+	return;
 }
 
 void cache_drop(struct cache *c, uint64_t ino)

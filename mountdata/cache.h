@@ -61,6 +61,9 @@ int cache_size(struct cache *c, uint64_t ino, uint64_t ver, size_t *size);
  * (ino, ver), replacing any older one.  A blob larger than a quarter of
  * the bound is not kept, only its size. */
 void cache_put(struct cache *c, uint64_t ino, uint64_t ver, struct blob *b);
+/* Record only the size of (ino, ver)'s rendering (its bytes are kept
+ * under another key, shared with other files). */
+void cache_note_size(struct cache *c, uint64_t ino, uint64_t ver, size_t size);
 /* Forget everything about ino. */
 void cache_drop(struct cache *c, uint64_t ino);
 void cache_get_stats(struct cache *c, struct cache_stats *out);

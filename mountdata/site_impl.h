@@ -269,6 +269,9 @@ uint32_t list_pages(const struct site *s, size_t n);
 /* The posts a listing context holds, newest first, as up to two
  * arrays... see tree.c: collect them into *out (caller frees *out). */
 int ctx_members(struct site *s, const struct ctx *c, struct slot ***out, size_t *n);
+/* The same for members [from, from + count) only: a page of them. */
+int ctx_members_range(struct site *s, const struct ctx *c, size_t from, size_t count,
+		      struct slot ***out, size_t *n);
 
 /* res.c: files beside posts (posts/NAME/...) */
 void dirposts_add(struct site *s, const char *src, int delta);

@@ -201,6 +201,67 @@ int ctx_members(struct site *s, const struct ctx *c, struct slot ***out, size_t 
 	return 0;
 }
 
+int ctx_members_range(struct site *s, const struct ctx *c, size_t from, size_t count,
+		      struct slot ***out, size_t *n)
+{
+	size_t total = ctx_count(s, c), k = 0, skip = from;
+	struct slot **v, **src = NULL;
+	struct term *tm;
+	struct dayb *db;
+	struct yearb *yb;
+	int m, d;
+
+	*out = NULL;
+	*n = 0;
+	if (from >= total)
+		return 0;
+	if (count > total - from)
+		count = total - from;
+	v = malloc((count ? count : 1) * sizeof(*v));
+	if (!v)
+		return -ENOMEM;
+	if (c->type == CTX_ROOT || c->type == CTX_POSTS || (c->type == CTX_DATE && !c->level))
+		src = s->all.v;
+	else if (c->type == CTX_TERM && (tm = ctx_term(s, c)))
+		src = tm->members.v;
+	else if (c->type == CTX_DATE && c->level == 3 && (db = ctx_day(s, c)))
+		src = db->members.v;
+	else if (c->type == CTX_QUERY && c->query) {
+		struct query *q = query_ensure(s, c->query);
+
+		src = q ? q->res : NULL;
+	}
+	if (src) {
+		memcpy(v, src + from, count * sizeof(*v));
+		k = count;
+	} else if (c->type == CTX_DATE && (yb = ctx_year(s, c))) {
+		/* a year's or month's posts: its days', newest first */
+		for (m = 12; m >= 1 && k < count; m--) {
+			struct monthb *mb = yb->months[m];
+
+			if (!mb || (c->level >= 2 && m != c->month))
+				continue;
+			for (d = 31; d >= 1 && k < count; d--) {
+				size_t i;
+
+				db = mb->days[d];
+				if (!db)
+					continue;
+				if (skip >= db->members.n) {
+					skip -= db->members.n;
+					continue;
+				}
+				for (i = skip; i < db->members.n && k < count; i++)
+					v[k++] = db->members.v[i];
+				skip = 0;
+			}
+		}
+	}
+	*out = v;
+	*n = k;
+	return 0;
+}
+
 /* 1 when slot sl is shown in the listing folder of context c. */
 static int member_of(struct site *s, struct slot *sl, const struct ctx *c)
 {

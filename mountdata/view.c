@@ -1195,8 +1195,11 @@ static int view_listing(struct site *s, const struct node *n, struct job *j)
 	root_rel(s, &rb, c);
 	root = rb.data ? rb.data : "";
 	ctx_title(s, c, &t, 0);
-	if (!is_terms_page(c) && ctx_members(s, c, &mem, &nmem))
+	/* the JSON lists every post; a page, only its own */
+	if (as_json && !is_terms_page(c) && ctx_members(s, c, &mem, &nmem))
 		goto out;
+	if (!as_json && !is_terms_page(c))
+		nmem = ctx_count(s, c);
 	if (as_json) {
 		j->kind = JK_JSON;
 		v = json_object();
@@ -1278,11 +1281,18 @@ static int view_listing(struct site *s, const struct node *n, struct job *j)
 	}
 	posts = json_array();
 	jset(lst, "posts", posts);
+	if (to > from) {
+		size_t got;
+
+		if (ctx_members_range(s, c, from, to - from, &mem, &got))
+			goto out_view;
+		to = from + got;
+	}
 	for (i = from; i < to; i++) {
-		json_t *it = post_item(s, mem[i], c, root, 0);
+		json_t *it = post_item(s, mem[i - from], c, root, 0);
 
 		json_array_append_new(posts, it);
-		if (job_want_summary(j, mem[i], it))
+		if (job_want_summary(j, mem[i - from], it))
 			goto out_view;
 	}
 	jset(lst, "has_posts", json_boolean(to > from));
@@ -1752,11 +1762,25 @@ int view_render(struct site *s, const struct node *n, uint64_t ver,
 {
 	struct job j;
 	struct buf b = BUF_INIT;
-	uint64_t ino = node_ino(n);
+	uint64_t ino = node_ino(n), skey = 0, sver = 0;
 	int ret;
 
 	memset(&j, 0, sizeof(j));
 	*out = NULL;
+	if (n->cls == NC_POSTFILE && n->ext != PE_HTML) {
+		/* a post's JSON and source are the same in every folder that
+		 * holds them: made once per version of the post, and shared */
+		struct slot *sl = site_slot(s, n->post);
+
+		skey = body_key(sl->id, 2 + n->ext);
+		sver = sl->ver;
+		*out = cache_get(s->cache, skey, sver);
+		if (*out) {
+			pthread_rwlock_unlock(&s->lock);
+			cache_note_size(s->cache, ino, ver, (*out)->len);
+			return 0;
+		}
+	}
 	j.theme = theme_ref(s->theme);
 	j.unsafe = s->o.unsafe;
 	if (n->cls == NC_POSTFILE) {
@@ -1799,7 +1823,12 @@ int view_render(struct site *s, const struct node *n, uint64_t ver,
 		ret = -ENOMEM;
 		goto out;
 	}
-	cache_put(s->cache, ino, ver, *out);
+	if (skey) {
+		cache_put(s->cache, skey, sver, *out);
+		cache_note_size(s->cache, ino, ver, (*out)->len);
+	} else {
+		cache_put(s->cache, ino, ver, *out);
+	}
 out:
 	if (ret && ret != -ENOMEM && ret != -ENOENT)
 		ret = -EIO;

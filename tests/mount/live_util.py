@@ -8,6 +8,8 @@ import os
 import subprocess
 import time
 
+import pytest
+
 import util
 
 # README: a change shows within a second.  Polls give up after 1.5 s so
@@ -36,9 +38,12 @@ def wait_until(pred, what, timeout=VISIBLE, start=None):
         except OSError as e:
             ok, last = False, e
         took = time.monotonic() - start
-        if ok:
+        if ok and took <= timeout:
             TIMINGS.append((what, took))
             return took
+        if ok:
+            raise AssertionError("%s: seen only after %.2f s (bound %.1f s)" % (what, took,
+                                                                             timeout))
         if took > timeout:
             raise AssertionError("%s: not seen after %.2f s%s" % (
                 what, took, " (last error: %s)" % last if last else ""))
@@ -147,3 +152,14 @@ def report():
     t = sorted(x for _, x in TIMINGS)
     return "%d changes seen; visible after median %.0f ms, max %.0f ms (%s)" % (
         len(t), 1000 * t[len(t) // 2], 1000 * t[-1], max(TIMINGS, key=lambda x: x[1])[0])
+
+
+@pytest.fixture(scope="module", autouse=True)
+def timings_report(pytestconfig, request):
+    """Print, after a module, how long its changes took to show (a test
+    module imports this fixture to have it)."""
+    del TIMINGS[:]
+    yield
+    capture = pytestconfig.pluginmanager.getplugin("capturemanager")
+    with capture.global_and_fixture_disabled():
+        print("\n[%s] %s" % (request.module.__name__, report()))

@@ -16,6 +16,7 @@ import pytest
 
 import live_util as lu
 import util
+from live_util import timings_report  # noqa: F401 (prints the figures)
 from live_util import wait_until
 
 PAGE_SIZE = 20  # README: -o page_size default
@@ -316,16 +317,18 @@ def key(name):
 
 
 def plus_names(posts, tax, path_terms):
-    """What by-TAX/T1/+/.../Tn/+ lists, by brute force: the terms of the
-    posts holding all of path_terms, sorting after the greatest of them."""
+    """What by-TAX/T1/+/.../Tn/+ offers, by brute force (README): the
+    terms sorting after the last of the path that narrow its posts down
+    to a group of at least two, fewer than all of them; nothing past
+    four terms.  {name: how many posts}."""
     data, order = posts
+    if len(path_terms) >= 4:
+        return {}
     last = max(key(t) for t in path_terms)
-    out = set()
-    for n in order:
-        f = folders_of(data[n], tax)
-        if all(t in f for t in path_terms):
-            out |= {t for t in f if key(t) > last}
-    return out
+    group = [data[n] for n in order if set(path_terms) <= folders_of(data[n], tax)]
+    counts = collections.Counter(t for p in group for t in folders_of(p, tax)
+                                 if key(t) > last and t not in path_terms)
+    return {t: c for t, c in counts.items() if 2 <= c < len(group)}
 
 
 def with_all(posts, field, terms):
@@ -360,10 +363,21 @@ def test_intersections_against_brute_force(qm, posts, pick):
     assert seen_full >= 10 and seen_empty >= 1, (seen_full, seen_empty)
 
 
-def test_plus_folders_list_only_terms_that_follow(qm, posts, pick):
-    for path_terms in [(pick["A"],), (pick["B"],), (pick["A"], pick["B"]),
-                       (pick["B"], pick["A"]), (pick["A"], pick["C"]),
-                       (pick["A"], pick["B"], pick["C"])]:
+def test_plus_folders_offer_only_narrowing_terms_that_follow(qm, posts, pick):
+    """A "+" folder lists its index.html and index.json and, as folders,
+    the terms that follow the path and narrow it (README); its index.json
+    gives each with its count."""
+    paths = [(pick["A"],), (pick["B"],), (pick["C"],), (pick["A"], pick["B"]),
+             (pick["B"], pick["A"]), (pick["A"], pick["C"]), (pick["A"], pick["B"], pick["C"])]
+    # and one four terms deep, whose "+" offers nothing more
+    todo = [(t,) for t in pick["tags"][:10]]
+    while todo and len(todo[-1]) < 4:
+        path = todo.pop()
+        todo += [path + (t,) for t in sorted(plus_names(posts, "tags", path))]
+    assert todo and len(todo[-1]) == 4, "the corpus has no intersection four deep"
+    paths.append(todo[-1])
+    offered = 0
+    for path_terms in paths:
         if not with_all(posts, "tags", path_terms):
             continue
         d = os.path.join(qm.path, "by-tag", path_terms[0],
@@ -371,10 +385,19 @@ def test_plus_folders_list_only_terms_that_follow(qm, posts, pick):
         got = os.listdir(d)
         want = plus_names(posts, "tags", path_terms)
         assert len(got) == len(set(got)), d
-        assert set(got) == want, "%s: extra %s, missing %s" % (
-            d, sorted(set(got) - want), sorted(want - set(got)))
-        for name in got:
+        assert set(got) == {"index.html", "index.json"} | set(want), "%s: extra %s, missing %s" % (
+            d, sorted(set(got) - set(want) - {"index.html", "index.json"}),
+            sorted(set(want) - set(got)))
+        listed = {t["name"]: t["count"] for t in util.read_json(os.path.join(d, "index.json"))
+                  ["terms"]}
+        assert listed == want, d
+        for name in want:
             assert os.path.isdir(os.path.join(d, name))
+            assert len(lu.names_in(os.path.join(d, name, "index.json"))) == want[name]
+        for f in ("index.html", "index.json"):
+            assert lu.check_file(os.path.join(d, f)) is None, d
+        offered += len(want)
+    assert offered > 10
     # a term sorting before X is not listed in X's "+" folder, yet the
     # intersection is reachable in that order; a term sharing no post
     # with X is not reachable at all
@@ -416,8 +439,9 @@ def test_find_on_basic_terminates_without_repeats(mount):
 
 
 def test_find_on_generated_corpus(qm, posts):
-    """find ends, names no path twice, and meets each combination of
-    co-occurring terms exactly once, in ascending order of their names."""
+    """find ends, names no path twice, and meets each intersection the "+"
+    folders offer (README: narrowing, in ascending order of names, at
+    most four deep) exactly once."""
     lines = _find(qm.path)
     rel = [os.path.relpath(p, qm.path) for p in lines]
     got = set()
@@ -427,13 +451,17 @@ def test_find_on_generated_corpus(qm, posts):
                 and len(parts) % 2 == 0 and all(x == "+" for x in parts[2::2]) \
                 and os.path.isdir(os.path.join(qm.path, r)):
             got.add((parts[0], tuple(parts[1::2])))
-    data, order = posts
     want = set()
-    for n in order:
-        for tax, name in (("by-tag", "tags"), ("by-category", "categories")):
-            f = sorted(folders_of(data[n], name), key=key)
-            for k in range(2, len(f) + 1):
-                want |= {(tax, c) for c in itertools.combinations(f, k)}
+    for tax, field in (("by-tag", "tags"), ("by-category", "categories")):
+        folders = [t["name"] for t in util.read_json(
+            os.path.join(qm.path, tax, "index.json"))["terms"]]
+        todo = [(t,) for t in folders]
+        while todo:
+            path = todo.pop()
+            for t in plus_names(posts, field, path):
+                want.add((tax, path + (t,)))
+                todo.append(path + (t,))
+    assert len(want) > 100
     assert got == want, "extra %s, missing %s" % (sorted(got - want)[:5], sorted(want - got)[:5])
 
 
@@ -477,63 +505,77 @@ def test_query_and_intersection_folders_are_complete(qm, posts, pick):
 def test_results_stay_live(tmp_path, mount):
     """A query folder and an intersection that were listed and are held
     open show a new matching post and drop a removed one within a
-    second; an intersection that had no post appears when one joins."""
+    second; an intersection that had no post appears when one joins, and
+    goes when its last post leaves; a "+" folder follows."""
     src = str(tmp_path / "src")
-    fm = lambda title, tags: 'title: "%s"\ndate: 2024-02-0%d\ntags: [%s]\n' % (
-        title, len(title) % 9 + 1, ", ".join(tags))
-    util.write_post(src, "a.md", fm("Apple", ["Live"]))
-    util.write_post(src, "b.md", fm("Banana", ["Live", "Other"]))
-    util.write_post(src, "c.md", fm("Cherry", ["Third"]))
+    days = {"a": 1, "b": 2, "c": 3, "d": 4, "e": 5, "f": 6}
+
+    def post(name, tags):
+        util.write_post(src, name + ".md", 'title: "%s"\ndate: 2024-02-0%d\ntags: [%s]\n'
+                        % (name.upper(), days[name], ", ".join(tags)))
+
+    post("a", ["Live"])
+    post("b", ["Live", "Other"])
+    post("e", ["Live", "Other"])
+    post("c", ["Third"])
     m = mount(src)
     q = os.path.join(m.path, "query", "tag:Live and not tag:Gone")
     x = os.path.join(m.path, "by-tag", "Live", "+", "Other")
-    empty = os.path.join(m.path, "by-tag", "Live", "+", "Third")
-    fds = [os.open(d, os.O_RDONLY | os.O_DIRECTORY) for d in (q, x)]
-    try:
-        assert sorted(lu.names_in(os.path.join(q, "index.json"))) == ["a", "b"]
-        assert lu.names_in(os.path.join(x, "index.json")) == ["b"]
-        assert "d.html" not in os.listdir(q) and "d.html" not in os.listdir(x)
-        assert not os.path.exists(empty)
-        assert sorted(os.listdir(os.path.join(m.path, "by-tag", "Live", "+"))) == ["Other"]
+    later = os.path.join(m.path, "by-tag", "Live", "+", "Third")
+    plus = os.path.join(m.path, "by-tag", "Live", "+")
+    index = {"index.html", "index.json", "feed.xml"}
 
-        util.write_post(src, "d.md", fm("Durian", ["Live", "Other", "Third"]))
+    def posts_in(d):
+        return sorted(lu.names_in(os.path.join(d, "index.json")))
+
+    def files(names):
+        return index | {n + e for n in names for e in (".html", ".json")}
+
+    fds = [os.open(d, os.O_RDONLY | os.O_DIRECTORY) for d in (q, x, plus)]
+    try:
+        assert posts_in(q) == ["a", "b", "e"] and set(os.listdir(q)) == files("abe")
+        assert posts_in(x) == ["b", "e"] and set(os.listdir(x)) == files("be") | {"+"}
+        assert set(os.listdir(plus)) == {"index.html", "index.json", "Other"}
+        assert not os.path.exists(later)
+
+        post("d", ["Live", "Other", "Third"])
+        post("f", ["Live", "Third"])
         t0 = time.monotonic()
-        wait_until(lambda: "d.html" in os.listdir(q), "new post in a held query folder",
-                   start=t0)
-        wait_until(lambda: "d" in lu.names_in(os.path.join(q, "index.json")),
-                   "new post in a held query's index.json", start=t0)
-        wait_until(lambda: "d.json" in os.listdir(x), "new post in a held intersection",
-                   start=t0)
-        wait_until(lambda: "d" in lu.names_in(os.path.join(x, "index.json")),
+        wait_until(lambda: set(os.listdir(q)) == files("abdef"),
+                   "new posts in a held query folder", start=t0)
+        wait_until(lambda: posts_in(q) == ["a", "b", "d", "e", "f"],
+                   "new posts in a held query's index.json", start=t0)
+        wait_until(lambda: set(os.listdir(x)) == files("bde") | {"+"},
+                   "new post in a held intersection", start=t0)
+        wait_until(lambda: posts_in(x) == ["b", "d", "e"],
                    "new post in a held intersection's index.json", start=t0)
-        wait_until(lambda: os.path.isdir(empty), "an intersection that had no post", start=t0)
-        wait_until(lambda: "Third" in os.listdir(os.path.join(m.path, "by-tag", "Live", "+")),
-                   "a term joining a + folder", start=t0)
-        assert lu.names_in(os.path.join(empty, "index.json")) == ["d"]
+        wait_until(lambda: os.path.isdir(later) and posts_in(later) == ["d", "f"],
+                   "an intersection that had no post", start=t0)
+        wait_until(lambda: set(os.listdir(plus)) == {"index.html", "index.json", "Other",
+                                                     "Third"},
+                   "a term joining a held + folder", start=t0)
         for f in os.listdir(q):
             assert lu.check_file(os.path.join(q, f)) is None, f
 
         os.unlink(os.path.join(src, "b.md"))
-        util.write_post(src, "a.md", fm("Apple", ["Live", "Gone"]))
+        post("a", ["Live", "Gone"])
         t0 = time.monotonic()
-        wait_until(lambda: sorted(os.listdir(q)) == sorted(
-            ["index.html", "index.json", "feed.xml", "d.html", "d.json"]),
-            "removed and no longer matching posts leave a held query folder", start=t0)
-        wait_until(lambda: lu.names_in(os.path.join(q, "index.json")) == ["d"],
-                   "query's index.json after removals", start=t0)
-        wait_until(lambda: lu.names_in(os.path.join(x, "index.json")) == ["d"],
-                   "intersection's index.json after a removal", start=t0)
-        wait_until(lambda: "b.html" not in os.listdir(x), "removed post leaves an intersection",
+        wait_until(lambda: set(os.listdir(q)) == files("def"),
+                   "removed and no longer matching posts leave a held query folder", start=t0)
+        wait_until(lambda: posts_in(q) == ["d", "e", "f"], "query's index.json after removals",
                    start=t0)
+        wait_until(lambda: posts_in(x) == ["d", "e"] and "b.html" not in os.listdir(x),
+                   "removed post leaves a held intersection", start=t0)
         assert not os.path.exists(os.path.join(q, "a.html"))
         assert not os.path.exists(os.path.join(x, "b.json"))
 
-        os.unlink(os.path.join(src, "d.md"))
+        for n in "def":
+            os.unlink(os.path.join(src, n + ".md"))
         t0 = time.monotonic()
         wait_until(lambda: not os.path.exists(x), "an intersection left without posts", start=t0)
-        wait_until(lambda: lu.names_in(os.path.join(q, "index.json")) == [],
-                   "a query left without posts is an empty folder", start=t0)
-        assert sorted(os.listdir(q)) == ["feed.xml", "index.html", "index.json"]
+        wait_until(lambda: posts_in(q) == [], "a query left without posts is empty", start=t0)
+        assert set(os.listdir(q)) == index
+        assert set(os.listdir(plus)) == {"index.html", "index.json"}
     finally:
         for fd in fds:
             os.close(fd)

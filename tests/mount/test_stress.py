@@ -20,8 +20,6 @@ import sys
 import threading
 import time
 
-import pytest
-
 import live_util as lu
 import util
 
@@ -121,6 +119,15 @@ class Writer(threading.Thread):
             self.error = "%s: %s" % (type(e).__name__, e)
 
 
+def kind(rel):
+    """What sort of file rel is, for the figures."""
+    base = os.path.basename(rel)
+    if re.fullmatch(r"index(-\d+)?\.html|index\.json|feed\.xml|sitemap\.xml|status\.json",
+                    base):
+        return "listing " + base.split(".")[-1]
+    return "post " + base.rsplit(".", 1)[-1]
+
+
 class Reader(threading.Thread):
     """Walks the mount at random, reading every file of a folder whole."""
 
@@ -169,6 +176,7 @@ class Reader(threading.Thread):
             problem = lu.complete(rel, data)
         if problem:
             self.torn.append("%s: %s" % (rel, problem))
+            self.stats["torn: %s" % kind(rel)] += 1
 
     def run(self):
         rng = self.rng
@@ -231,13 +239,15 @@ def test_readers_against_a_writer(tmp_path, mount, pytestconfig):
         torn += r.torn
         errors += r.errors
     figures = ("[stress] %.0f s, %d readers: %d reads (%.1f MB), %d listings; writer: %d "
-               "changes (%s); allowed errors: %s; torn reads: %d; other errors: %d" % (
+               "changes (%s); allowed errors: %s; torn reads: %d (%s); other errors: %d" % (
                    SECONDS, READERS, stats["reads"], stats["bytes"] / 1e6, stats["listings"],
                    sum(writer.done.values()),
                    ", ".join("%s %d" % kv for kv in sorted(writer.done.items())),
                    ", ".join("%s %d" % (k, v) for k, v in sorted(stats.items())
-                             if k not in ("reads", "bytes", "listings")) or "none",
-                   len(torn), len(errors)))
+                             if k not in ("reads", "bytes", "listings")
+                             and not k.startswith("torn")) or "none",
+                   len(torn), ", ".join("%s %d" % (k[6:], v) for k, v in sorted(stats.items())
+                                        if k.startswith("torn")) or "none", len(errors)))
     capture = pytestconfig.pluginmanager.getplugin("capturemanager")
     with capture.global_and_fixture_disabled():
         print("\n" + figures)
@@ -251,7 +261,8 @@ def test_readers_against_a_writer(tmp_path, mount, pytestconfig):
     # settled: the tree is what a fresh mount of the same sources shows
     fresh = mount(src)
     want = _summary(fresh.path)
-    lu.wait_until(lambda: _summary(m.path) == want, "the tree settled after the writer stopped")
+    lu.wait_until(lambda: _summary(m.path) == want, "the tree settled after the writer stopped",
+                  timeout=10)
     bad = []
     for rel in util.walk(m.path)[1]:
         if rel.startswith(".postfs"):
