@@ -255,7 +255,7 @@ static const struct bad bad_table[] = {
 	{ "a: 1\n...\n---\nb: 2", 3, 1, "second YAML document" },
 	/* libyaml's own errors keep its marks and messages */
 	{ "a: b: c", 1, 5, "mapping values are not allowed" },
-	{ "a: [1, 2\nb: 3", 2, 2, "while parsing a flow sequence at line 1, column 4" },
+	{ "a: [1, 2\nb: 3", 2, 2, "while parsing a flow sequence 1 line above, at column 4" },
 	{ "a: \"x\\ud800\"", 1, 8, "invalid Unicode character escape" },
 	/* invalid UTF-8 and other encodings */
 	{ "a: \xff\n", 1, 4, "invalid UTF-8: byte 0xFF does not begin" },
