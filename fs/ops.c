@@ -306,9 +306,11 @@ static void pfs_opendir(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *f
 		return;
 	}
 	fi->fh = (uint64_t)(uintptr_t)h;
-	/* listings are invalidated explicitly when they change */
-	fi->cache_readdir = 1;
-	fi->keep_cache = 1;
+	/* No kernel cache of listings: one reader's listing filled from one
+	 * snapshot could be continued from another's, at an offset of the
+	 * first, while a change is on its way.  Each open folder reads its
+	 * own snapshot, whole. */
+	fi->cache_readdir = 0;
 	if (fuse_reply_open(req, fi) == -ENOENT)
 		pfs_handle_free(fs, h);
 }
@@ -349,9 +351,11 @@ static void pfs_do_readdir(fuse_req_t req, fuse_ino_t ino, size_t size, off_t of
 			st.st_ino = de->ino;
 			st.st_mode = de->mode;
 			if (plus) {
-				/* an entry that vanished since opendir is
-				 * listed without attributes */
-				if (!site_getattr(fs->site, de->ino, &a)) {
+				/* attributes only where they cost nothing: an
+				 * entry without them is looked up when someone
+				 * wants them, and rendered once, then (one that
+				 * vanished since opendir is listed without) */
+				if (!site_getattr_cheap(fs->site, de->ino, &a)) {
 					pfs_fill_stat(&a, &e.attr);
 					e.ino = a.ino;
 					e.generation = 1;

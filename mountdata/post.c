@@ -675,9 +675,9 @@ int post_read_body(int dirfd, struct post *p, const struct post_cfg *cfg,
 }
 
 int post_read_source(int dirfd, const struct post *p, size_t max,
-		     char **data, size_t *len)
+		     char **data, size_t *len, int *changed)
 {
-	return read_file(dirfd, p, 0, max, data, len, NULL);
+	return read_file(dirfd, p, 0, max, data, len, changed);
 }
 
 int post_visible(const struct post *p, int64_t now, int drafts, int future)

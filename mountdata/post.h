@@ -89,9 +89,10 @@ int post_load(int dirfd, const char *rel, int bundle,
 int post_read_body(int dirfd, struct post *p, const struct post_cfg *cfg,
 		   char **body, size_t *len, int *changed);
 
-/* Read the whole source file, unchanged, into a malloc'd buffer. */
+/* Read the whole source file, unchanged, into a malloc'd buffer;
+ * *changed (when not NULL) as for post_read_body. */
 int post_read_source(int dirfd, const struct post *p, size_t max,
-		     char **data, size_t *len);
+		     char **data, size_t *len, int *changed);
 
 /* Check text for a NUL byte or invalid UTF-8.  Returns 1 when there is
  * neither, else 0 with the offset of the first and whether it is a NUL. */

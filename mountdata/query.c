@@ -25,6 +25,8 @@ struct qexpr {
 	int lo, hi;                /* Q_YEAR: years; Q_MONTH: lo year (0: any),
 	                              hi month; Q_DATE: yyyymmdd bounds */
 	int flag;                  /* Q_DRAFT */
+	int plain;                 /* Q_FIELD: compared as text only, so found
+	                              as written in the front matter's JSON */
 };
 
 struct qparser {
@@ -290,6 +292,14 @@ static int atom(struct qparser *p, struct qexpr **out)
 		e->text = buf_detach(&v, NULL);
 		if (!e->field || !e->text)
 			goto nomem;
+		{
+			char *end;
+
+			strtod(e->text, &end);
+			e->plain = !strpbrk(e->text, "\"\\") && (!*e->text || *end) &&
+				   strcasecmp(e->text, "true") && strcasecmp(e->text, "false") &&
+				   strcasecmp(e->text, "null");
+		}
 	}
 done:
 	*out = e;
@@ -477,8 +487,9 @@ static int field_match(const struct qexpr *e, const struct post *p)
 	int hit = 0;
 
 	/* Most posts do not hold the value at all: a look at the text
-	 * avoids parsing their front matter. */
-	if (!strpbrk(e->text, "\"\\") && !strstr(p->fm, e->text))
+	 * avoids parsing their front matter (but for values that compare
+	 * otherwise than as text: numbers, true, false, null). */
+	if (e->plain && !strstr(p->fm, e->text))
 		return 0;
 	fm = json_loads(p->fm, 0, NULL);
 	if (!fm)

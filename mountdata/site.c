@@ -128,6 +128,12 @@ static void listing_touch(struct site *s, struct listing *l, int64_t t, int bulk
 {
 	if (t > l->mtime_ns)
 		l->mtime_ns = t;
+	else if (!bulk && l->mtime_ns > t)
+		/* A member dated ahead of the clock put the mtime ahead:
+		 * the bytes change now all the same, so the mtime must move
+		 * too, by a second, the grain of Last-Modified and of
+		 * nginx's ETag. */
+		l->mtime_ns += 1000000000LL;
 	if (!bulk) {
 		l->ver = site_tick(s);
 		l->gen++;
@@ -1023,8 +1029,12 @@ int site_open(const struct site_opts *opts, struct site **out, char *err, size_t
 	if (terr.len)
 		log_warn("%.*s", (int)terr.len - 1, terr.data);
 	buf_free(&terr);
-	s->cache = cache_new(s->o.cache_bytes, s->o.cache_bytes / 512 + 4096);
-	if (!s->cache) {
+	/* The bound is shared: half for pages, half for posts' rendered
+	 * Markdown, which every folder showing a post uses again, and which
+	 * pages read once must not push out. */
+	s->cache = cache_new(s->o.cache_bytes / 2, s->o.cache_bytes / 512 + 4096);
+	s->bodies = cache_new(s->o.cache_bytes / 2, s->o.cache_bytes / 2048 + 1024);
+	if (!s->cache || !s->bodies) {
 		ret = -ENOMEM;
 		goto err_site;
 	}
@@ -1121,6 +1131,7 @@ void site_close(struct site *s)
 	free(s->scan_errs);
 	status_free(s);
 	cache_free(s->cache);
+	cache_free(s->bodies);
 	if (s->theme)
 		theme_unref(s->theme);
 	if (s->srcfd >= 0)

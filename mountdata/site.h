@@ -93,6 +93,10 @@ void site_forget(struct site *s, uint64_t ino, uint64_t nlookup);
 uint64_t site_parent(struct site *s, uint64_t ino);
 
 /* Attributes of a node. -ENOENT when the node is gone. */
+/* The same, but -EAGAIN instead of rendering a file whose size is not
+ * known yet: for readdirplus, which need not give attributes (a `find`
+ * reads names only; a `stat` then looks the file up). */
+int site_getattr_cheap(struct site *s, uint64_t ino, struct node_attr *out);
 int site_getattr(struct site *s, uint64_t ino, struct node_attr *out);
 
 struct site_dirent {

@@ -145,7 +145,8 @@ struct site {
 	struct post_cfg cfg;
 	int srcfd;                   /* SOURCE, opened as a folder */
 	char *srcreal;               /* its real path */
-	struct cache *cache;
+	struct cache *cache;          /* rendered files */
+	struct cache *bodies;         /* posts' rendered Markdown (view.c) */
 	char root_token[40];          /* stands for the way to the root in
 	                                cached post bodies (view.c) */
 
@@ -326,6 +327,10 @@ void query_each_live(struct site *s, void (*fn)(struct site *s, struct query *q,
 int update_init(struct site *s);
 void update_watch_dir(struct site *s, const char *rel);
 void update_fini(struct site *s);
+/* A render found src changed on disk before the updater saw it: have the
+ * updater take it in now, and wait (a second at most) until it has.
+ * Called with no lock held. */
+void site_nudge_wait(struct site *s, const char *src);
 
 /* view.c: render a file node.  Called with lock held for reading;
  * drops it (always) before any I/O.  Returns 0 and a blob, or -errno. */

@@ -111,6 +111,16 @@ static struct blob *snapshot(struct site *s, int64_t now)
 				    json_integer((json_int_t)s->tax[t].by_name.len));
 	json_object_set_new(v, "terms", tx);
 	cache_get_stats(s->cache, &cs);
+	{
+		struct cache_stats bs;
+
+		cache_get_stats(s->bodies, &bs);
+		cs.bytes += bs.bytes;
+		cs.max_bytes += bs.max_bytes;
+		cs.hits += bs.hits;
+		cs.misses += bs.misses;
+		cs.evictions += bs.evictions;
+	}
 	o = json_object();
 	json_object_set_new(o, "bytes", json_integer((json_int_t)cs.bytes));
 	json_object_set_new(o, "max_bytes", json_integer((json_int_t)cs.max_bytes));

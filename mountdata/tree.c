@@ -551,8 +551,18 @@ static uint32_t dir_nlink(struct site *s, const struct node *n)
 
 /* Fill the attributes of an existing node.  Called with the lock held
  * for reading; returns with it released (a file may need rendering,
- * which must not happen under the lock). */
+ * which must not happen under the lock).  With cheap set, a file whose
+ * size is not known is -EAGAIN instead. */
+static int attr_unlock_how(struct site *s, const struct node *n, struct node_attr *a,
+			   int cheap);
+
 static int attr_unlock(struct site *s, const struct node *n, struct node_attr *a)
+{
+	return attr_unlock_how(s, n, a, 0);
+}
+
+static int attr_unlock_how(struct site *s, const struct node *n, struct node_attr *a,
+			   int cheap)
 {
 	uint64_t ver;
 	int64_t mtime;
@@ -598,6 +608,10 @@ static int attr_unlock(struct site *s, const struct node *n, struct node_attr *a
 		a->size = size;
 		return 0;
 	}
+	if (cheap) {
+		pthread_rwlock_unlock(&s->lock);
+		return -EAGAIN;
+	}
 	ret = view_render(s, n, ver, mtime, &b); /* unlocks */
 	if (ret)
 		return ret;
@@ -620,6 +634,24 @@ int site_getattr(struct site *s, uint64_t ino, struct node_attr *out)
 		return ret;
 	}
 	return attr_unlock(s, &n, out);
+}
+
+int site_getattr_cheap(struct site *s, uint64_t ino, struct node_attr *out)
+{
+	struct node n;
+	int ret;
+
+	if (node_decode(ino, &n))
+		return -ENOENT;
+	if (n.cls == NC_LISTFILE && n.file == LF_STATUS)
+		return -EAGAIN;
+	pthread_rwlock_rdlock(&s->lock);
+	ret = node_exists(s, &n);
+	if (ret) {
+		pthread_rwlock_unlock(&s->lock);
+		return ret;
+	}
+	return attr_unlock_how(s, &n, out, 1);
 }
 
 /* Split "NAME.ext" into the post it names (in posts/ by name) and ext. */
@@ -1254,12 +1286,12 @@ int site_read_node(struct site *s, uint64_t ino, struct site_file *out)
 		return ret;
 	}
 	ret = node_exists(s, &n);
-	if (ret == -ESTALE) {
-		/* the file changed since this reader looked it up: its own
-		 * version's bytes, if they are still kept */
+	if (ret == -ESTALE || ret == -ENOENT) {
+		/* the file changed, or went, since this reader looked it up:
+		 * its own version's bytes, if they are still kept */
 		pthread_rwlock_unlock(&s->lock);
 		out->blob = cache_get_any(s->cache, ino);
-		return out->blob ? 0 : -ESTALE;
+		return out->blob ? 0 : ret;
 	}
 	if (ret) {
 		pthread_rwlock_unlock(&s->lock);
@@ -1287,7 +1319,7 @@ int site_file_bytes(struct site *s, uint64_t ino, struct site_file *f)
 		return -ENOENT;
 	pthread_rwlock_rdlock(&s->lock);
 	ret = node_exists(s, &n);
-	if (ret == -ESTALE) {
+	if (ret == -ESTALE || ret == -ENOENT) {
 		pthread_rwlock_unlock(&s->lock);
 		f->blob = cache_get_any(s->cache, ino);
 		return f->blob ? 0 : -ESTALE;

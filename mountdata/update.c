@@ -43,7 +43,12 @@ struct sched {
 };
 
 struct updater {
-	int ifd, tfd, efd;
+	int ifd, tfd, efd, nfd;       /* inotify, timer, requests, nudges */
+	pthread_mutex_t nlock;        /* a leaf lock; protects: */
+	pthread_cond_t ncond;
+	char **nudges;                /* sources renders found changed */
+	size_t nnudges;
+	uint64_t applied;             /* rounds of changes applied */
 	char **wdpath;               /* folder (relative to SOURCE) of each watch */
 	size_t nwd;
 	int tmpl_wd;
@@ -163,6 +168,12 @@ static void touch_ctx(struct site *s, struct inval *iv, const struct ctx *c)
 			inval_add(iv, dir_ino(&up), tm->name);
 	} else if (c->type == CTX_DATE && c->level > 0) {
 		up.level--;
+		if (up.level < 3)
+			up.day = 0;
+		if (up.level < 2)
+			up.month = 0;
+		if (up.level < 1)
+			up.year = 0;
 		if (c->level == 1)
 			snprintf(tmp, sizeof(tmp), "%04u", c->year);
 		else
@@ -214,6 +225,7 @@ static void touch_post(struct site *s, struct inval *iv, struct slot *sl)
 		snprintf(name, sizeof(name), "%s%s", sl->name, ext[e]);
 		inval_add(iv, dir_ino(&c), name);
 	}
+	inval_add(iv, dir_ino(&c), sl->name); /* posts/NAME/, its files */
 	for (t = 0; t < s->ntax; t++) {
 		if (!sl->nmember_of[t])
 			continue;
@@ -239,10 +251,20 @@ static void touch_post(struct site *s, struct inval *iv, struct slot *sl)
 		c.month = sl->day->m;
 		c.day = sl->day->d;
 		for (lvl = 3; lvl >= 0; lvl--) {
+			/* a folder's context names only its own level's date */
 			c.level = (uint8_t)lvl;
+			if (lvl < 3)
+				c.day = 0;
+			if (lvl < 2)
+				c.month = 0;
+			if (lvl < 1)
+				c.year = 0;
 			touch_ctx(s, iv, &c);
 		}
 		c.level = 3;
+		c.year = sl->day->y;
+		c.month = sl->day->m;
+		c.day = sl->day->d;
 		touch_neighbours(s, iv, &c, sl);
 		for (e = 0; e < 2; e++) {
 			snprintf(name, sizeof(name), "%s%s", sl->name, ext[e]);
@@ -872,15 +894,18 @@ static void *updater_main(void *arg)
 {
 	struct site *s = arg;
 	struct updater *up = s->up;
-	struct pollfd pf[3];
+	struct pollfd pf[4];
 	int64_t first = 0, last_rescan = mono_ms();
 	int timeout;
 
 	pf[0] = (struct pollfd){ .fd = up->ifd, .events = POLLIN };
 	pf[1] = (struct pollfd){ .fd = up->tfd, .events = POLLIN };
 	pf[2] = (struct pollfd){ .fd = up->efd, .events = POLLIN };
+	pf[3] = (struct pollfd){ .fd = up->nfd, .events = POLLIN };
 	run_schedule(s);
 	for (;;) {
+		int nudged = 0;
+
 		int busy = up->pending.len || up->rescan_all || up->theme_changed;
 
 		/* Gather a burst of events (an editor's save, a git checkout)
@@ -890,8 +915,23 @@ static void *updater_main(void *arg)
 			       : up->watch_failed ? 10000 : -1;
 		if (timeout < 0 && busy)
 			timeout = 0;
-		if (poll(pf, 3, timeout) < 0 && errno != EINTR)
+		if (poll(pf, 4, timeout) < 0 && errno != EINTR)
 			break;
+		if (pf[3].revents & POLLIN) {
+			uint64_t v;
+			size_t i;
+
+			if (read(up->nfd, &v, sizeof(v)) < 0)
+				(void)0;
+			pthread_mutex_lock(&up->nlock);
+			for (i = 0; i < up->nnudges; i++) {
+				pend_add(up, up->nudges[i], P_FILE);
+				free(up->nudges[i]);
+			}
+			up->nnudges = 0;
+			pthread_mutex_unlock(&up->nlock);
+			nudged = 1; /* someone waits: no quiet period */
+		}
 		if (pf[2].revents & POLLIN) {
 			uint64_t v;
 
@@ -904,7 +944,7 @@ static void *updater_main(void *arg)
 			if (!busy)
 				first = mono_ms();
 			read_events(s);
-			if (mono_ms() - first < 200)
+			if (!nudged && mono_ms() - first < 200)
 				continue;
 		}
 		if (pf[1].revents & POLLIN) {
@@ -922,8 +962,42 @@ static void *updater_main(void *arg)
 		}
 		process(s);
 		run_schedule(s);
+		pthread_mutex_lock(&up->nlock);
+		up->applied++;
+		pthread_cond_broadcast(&up->ncond);
+		pthread_mutex_unlock(&up->nlock);
 	}
 	return NULL;
+}
+
+void site_nudge_wait(struct site *s, const char *src)
+{
+	struct updater *up = s->up;
+	struct timespec until;
+	uint64_t one = 1, from;
+	char **v;
+
+	if (!up || !up->running)
+		return;
+	clock_gettime(CLOCK_REALTIME, &until);
+	until.tv_sec += 1;
+	pthread_mutex_lock(&up->nlock);
+	v = realloc(up->nudges, (up->nnudges + 1) * sizeof(*v));
+	if (v) {
+		up->nudges = v;
+		v[up->nnudges] = strdup(src);
+		if (v[up->nnudges])
+			up->nnudges++;
+	}
+	from = up->applied;
+	if (write(up->nfd, &one, sizeof(one)) < 0)
+		(void)0;
+	/* a round that began before the nudge may not include it: wait for
+	 * the one after */
+	while (up->applied < from + 2)
+		if (pthread_cond_timedwait(&up->ncond, &up->nlock, &until))
+			break;
+	pthread_mutex_unlock(&up->nlock);
 }
 
 /* ---- set-up ---------------------------------------------------------------------- */
@@ -938,8 +1012,11 @@ int update_init(struct site *s)
 	up->ifd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
 	up->tfd = timerfd_create(CLOCK_REALTIME, TFD_NONBLOCK | TFD_CLOEXEC);
 	up->efd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+	up->nfd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+	pthread_mutex_init(&up->nlock, NULL);
+	pthread_cond_init(&up->ncond, NULL);
 	s->up = up;
-	if (up->ifd < 0 || up->tfd < 0 || up->efd < 0)
+	if (up->ifd < 0 || up->tfd < 0 || up->efd < 0 || up->nfd < 0)
 		return -errno;
 	if (s->o.templates) {
 		up->tmpl_wd = inotify_add_watch(up->ifd, s->o.templates,
@@ -1049,6 +1126,13 @@ void update_fini(struct site *s)
 		close(up->tfd);
 	if (up->efd >= 0)
 		close(up->efd);
+	if (up->nfd >= 0)
+		close(up->nfd);
+	for (i = 0; i < up->nnudges; i++)
+		free(up->nudges[i]);
+	free(up->nudges);
+	pthread_cond_destroy(&up->ncond);
+	pthread_mutex_destroy(&up->nlock);
 	free(up);
 	s->up = NULL;
 }

@@ -1541,9 +1541,9 @@ static int post_body(struct site *s, struct post *p, uint32_t id, uint64_t ver,
 	int changed, ret;
 
 	memset(f, 0, sizeof(*f));
-	fb = cache_get(s->cache, body_key(id, 2), ver);
+	fb = cache_get(s->bodies, body_key(id, 2), ver);
 	if (html)
-		hb = *html = cache_get(s->cache, body_key(id, 1), ver);
+		hb = *html = cache_get(s->bodies, body_key(id, 1), ver);
 	if (fb && (!html || hb)) {
 		ret = facts_from_blob(fb, f);
 		blob_unref(fb);
@@ -1557,6 +1557,15 @@ static int post_body(struct site *s, struct post *p, uint32_t id, uint64_t ver,
 	ret = post_read_body(s->srcfd, p, &s->cfg, &body, &len, &changed);
 	if (ret)
 		return ret;
+	if (changed) {
+		/* The source is no longer the one this version of the post
+		 * was made from: its bytes would not be the ones its size
+		 * was given for.  Have the updater catch up, and the kernel
+		 * look the name up again. */
+		free(body);
+		site_nudge_wait(s, p->src);
+		return -ESTALE;
+	}
 	mo.flags = (s->o.unsafe ? MDR_UNSAFE : 0) | (html && name ? 0 : MDR_NO_HTML);
 	mo.summary_words = 70;
 	if (html && name) {
@@ -1580,14 +1589,14 @@ static int post_body(struct site *s, struct post *p, uint32_t id, uint64_t ver,
 	txt = json_dumps(j, JSON_COMPACT);
 	json_decref(j);
 	if (txt && (fb = blob_from(txt, strlen(txt), 0))) {
-		cache_put(s->cache, body_key(id, 2), ver, fb);
+		cache_put(s->bodies, body_key(id, 2), ver, fb);
 		blob_unref(fb);
 	}
 	free(txt);
 	if (html && !(*html = blob_from(out.data ? out.data : "", out.len, 0)))
 		ret = -ENOMEM;
 	else if (html)
-		cache_put(s->cache, body_key(id, 1), ver, *html);
+		cache_put(s->bodies, body_key(id, 1), ver, *html);
 	if (!f->autos)
 		ret = -ENOMEM;
 out:
@@ -1694,9 +1703,16 @@ static int finish(struct site *s, struct job *j, struct buf *out)
 		char *data;
 		size_t len;
 
-		ret = post_read_source(s->srcfd, j->post, s->cfg.max_file, &data, &len);
+		int changed = 0;
+
+		ret = post_read_source(s->srcfd, j->post, s->cfg.max_file, &data, &len, &changed);
 		if (ret)
 			return ret;
+		if (changed) {
+			free(data);
+			site_nudge_wait(s, j->post->src);
+			return -ESTALE;
+		}
 		buf_add(out, data, len);
 		free(data);
 		return buf_error(out);
@@ -1830,7 +1846,7 @@ int view_render(struct site *s, const struct node *n, uint64_t ver,
 		cache_put(s->cache, ino, ver, *out);
 	}
 out:
-	if (ret && ret != -ENOMEM && ret != -ENOENT)
+	if (ret && ret != -ENOMEM && ret != -ENOENT && ret != -ESTALE)
 		ret = -EIO;
 	job_free(&j);
 	buf_free(&b);

@@ -116,7 +116,9 @@ def is_mounted(path):
                   errors="replace") as f:
             for line in f:
                 fields = line.split()
-                mp = fields[4].encode().decode("unicode_escape")
+                # mountinfo escapes space, tab, newline and \\ in octal
+                mp = re.sub(r"\\([0-7]{3})",
+                            lambda m: chr(int(m.group(1), 8)), fields[4])
                 if mp == path:
                     return True
     except OSError:
@@ -250,43 +252,100 @@ def median(xs):
 
 # ---------------------------------------------------------------- tree walks
 
+STEP_TIMEOUT = None      # seconds one walk of a tree may take (--step-timeout)
+
+
+class Group:
+    """Processes of one pipeline in a process group of their own, so that
+    a timeout or an exception stops all of them (cat under xargs too)."""
+
+    def __init__(self):
+        self.procs = []
+        self.pgid = 0
+
+    def __repr__(self):
+        return "Group(%d)" % self.pgid
+
+    def popen(self, cmd, **kw):
+        p = subprocess.Popen(cmd, process_group=self.pgid, **kw)
+        if not self.pgid:
+            self.pgid = p.pid
+            CLEANUP.add(self)
+        self.procs.append(p)
+        return p
+
+    def stop(self, quiet=False):
+        CLEANUP.remove(self)
+        if self.pgid and any(p.poll() is None for p in self.procs):
+            try:
+                os.killpg(self.pgid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+        for p in self.procs:
+            p.wait()
+
+
 def read_all(root):
     """cat every regular file under ROOT: `find -type f | xargs cat | wc -c`.
 
     find and cat overlap as in a shell pipeline; a thread between them
-    counts the names.  Returns seconds, files, bytes."""
+    counts the names.  Returns seconds, files, bytes; past STEP_TIMEOUT
+    the pipeline is stopped and the result says "timeout"."""
     errf = tempfile.TemporaryFile(mode="w+")
     env = dict(os.environ, LC_ALL="C")
-    t0 = now()
-    find = subprocess.Popen(["find", ".", "-type", "f", "-print0"],
-                            cwd=root, stdout=subprocess.PIPE, stderr=errf,
-                            env=env)
-    xargs = subprocess.Popen(["xargs", "-0", "-r", "cat", "--"], cwd=root,
-                             stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                             stderr=errf, env=env)
-    wc = subprocess.Popen(["wc", "-c"], stdin=xargs.stdout,
-                          stdout=subprocess.PIPE, env=env)
-    xargs.stdout.close()
+    grp = Group()
     count = [0]
+    t0 = now()
+    try:
+        find = grp.popen(["find", ".", "-type", "f", "-print0"],
+                         cwd=root, stdout=subprocess.PIPE, stderr=errf,
+                         env=env)
+        xargs = grp.popen(["xargs", "-0", "-r", "cat", "--"], cwd=root,
+                          stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                          stderr=errf, env=env)
+        wc = grp.popen(["wc", "-c"], stdin=xargs.stdout,
+                       stdout=subprocess.PIPE, env=env)
+        xargs.stdout.close()
 
-    def pump():
+        def pump():
+            try:
+                while True:
+                    chunk = find.stdout.read1(1 << 16)
+                    if not chunk:
+                        break
+                    count[0] += chunk.count(b"\0")
+                    xargs.stdin.write(chunk)
+            except (BrokenPipeError, ValueError, OSError):
+                pass
+            finally:
+                try:
+                    xargs.stdin.close()
+                except OSError:
+                    pass
+
+        th = threading.Thread(target=pump, daemon=True)
+        th.start()
+        th.join(STEP_TIMEOUT)
+        if th.is_alive():
+            dt = now() - t0
+            grp.stop()
+            th.join()
+            return {"s": dt, "timeout": True, "files": count[0],
+                    "bytes": None}
+        rest = None if STEP_TIMEOUT is None else \
+            max(1.0, STEP_TIMEOUT - (now() - t0))
         try:
-            while True:
-                chunk = find.stdout.read1(1 << 16)
-                if not chunk:
-                    break
-                count[0] += chunk.count(b"\0")
-                xargs.stdin.write(chunk)
-        finally:
-            xargs.stdin.close()
-
-    th = threading.Thread(target=pump)
-    th.start()
-    th.join()
-    frc = find.wait()
-    xrc = xargs.wait()
-    out = wc.communicate()[0]
-    dt = now() - t0
+            frc = find.wait(rest)
+            xrc = xargs.wait(rest)
+            out = wc.communicate(timeout=rest)[0]
+        except subprocess.TimeoutExpired:
+            dt = now() - t0
+            grp.stop()
+            return {"s": dt, "timeout": True, "files": count[0],
+                    "bytes": None}
+        dt = now() - t0
+    finally:
+        grp.stop()
     errf.seek(0)
     err = errf.read()
     errf.close()
@@ -299,13 +358,24 @@ def read_all(root):
     return {"s": dt, "files": count[0], "bytes": int(out.split()[0])}
 
 
+def timed_run(cmd, root, stdout):
+    """Run CMD in ROOT within STEP_TIMEOUT: (seconds, CompletedProcess or
+    None when it was stopped)."""
+    t0 = now()
+    try:
+        r = subprocess.run(cmd, cwd=root, stdout=stdout,
+                           stderr=subprocess.PIPE, timeout=STEP_TIMEOUT,
+                           env=dict(os.environ, LC_ALL="C"))
+    except subprocess.TimeoutExpired:
+        return now() - t0, None
+    return now() - t0, r
+
+
 def timed_find(root):
     """`find .` over the whole tree; seconds and entries (files + folders)."""
-    t0 = now()
-    r = subprocess.run(["find", ".", "-print0"], cwd=root,
-                       stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                       env=dict(os.environ, LC_ALL="C"))
-    dt = now() - t0
+    dt, r = timed_run(["find", ".", "-print0"], root, subprocess.PIPE)
+    if r is None:
+        return {"s": dt, "timeout": True}
     if r.returncode:
         raise BenchError("find in %s failed: %s" %
                          (root, r.stderr.decode(errors="replace")[:500]))
@@ -314,11 +384,9 @@ def timed_find(root):
 
 def timed_ls(root):
     """`ls -lR` over the whole tree, output to /dev/null."""
-    t0 = now()
-    r = subprocess.run(["ls", "-lR", "."], cwd=root,
-                       stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-                       env=dict(os.environ, LC_ALL="C"))
-    dt = now() - t0
+    dt, r = timed_run(["ls", "-lR", "."], root, subprocess.DEVNULL)
+    if r is None:
+        return {"s": dt, "timeout": True}
     if r.returncode:
         raise BenchError("ls -lR in %s failed (%d): %s" %
                          (root, r.returncode,
@@ -328,9 +396,13 @@ def timed_ls(root):
 
 def check_sizes(root, limit, skip=(".postfs",)):
     """Compare st_size with the bytes a read returns, for up to LIMIT files
-    spread evenly over the tree.  Returns (checked, list of mismatches)."""
+    spread evenly over the tree, within STEP_TIMEOUT.  Returns (checked,
+    list of mismatches, whether it was stopped by the timeout)."""
+    end = None if STEP_TIMEOUT is None else now() + STEP_TIMEOUT
     paths = []
     for dirpath, dirnames, filenames in os.walk(root):
+        if end and now() > end:
+            return 0, [], True
         dirnames[:] = [d for d in dirnames if d not in skip]
         for fn in filenames:
             paths.append(os.path.join(dirpath, fn))
@@ -339,6 +411,8 @@ def check_sizes(root, limit, skip=(".postfs",)):
     bad = []
     checked = 0
     for p in paths[::step]:
+        if end and now() > end:
+            return checked, bad, True
         try:
             st = os.stat(p)
             with open(p, "rb") as f:
@@ -350,7 +424,7 @@ def check_sizes(root, limit, skip=(".postfs",)):
         if n != st.st_size:
             bad.append((os.path.relpath(p, root),
                         "st_size %d, read %d bytes" % (st.st_size, n)))
-    return checked, bad
+    return checked, bad, False
 
 
 # ---------------------------------------------------------------- postfs
@@ -554,11 +628,13 @@ def http_get(port, path):
     """GET one URL: (status, Content-Length header, body length)."""
     url = "http://127.0.0.1:%d%s" % (port, path)
     try:
-        with urllib.request.urlopen(url, timeout=30) as r:
+        with urllib.request.urlopen(url, timeout=STEP_TIMEOUT) as r:
             body = r.read()
             return r.status, r.headers.get("Content-Length"), len(body)
     except urllib.error.HTTPError as e:
         return e.code, None, 0
+    except (OSError, urllib.error.URLError) as e:
+        raise BenchError("GET %s: %s" % (url, e))
 
 
 WRK_ERRORS = re.compile(r"Socket errors: connect (\d+), read (\d+), "
@@ -775,19 +851,29 @@ class Bench:
         res["ready"] = ready
         log("%d: mount-to-ready %s s" %
             (size, ", ".join("%.3f" % x for x in ready)))
+        log("%d: read-all cold" % size)
         res["read_cold"] = read_all(m.mnt)
         m.check_alive("read-all (cold)")
         res["read_warm"] = read_all(m.mnt)
         m.check_alive("read-all (warm)")
-        log("%d: read-all cold %.2f s, warm %.2f s, %d files" %
-            (size, res["read_cold"]["s"], res["read_warm"]["s"],
-             res["read_cold"]["files"]))
-        if res["read_cold"]["files"] != res["read_warm"]["files"]:
+        log("%d: read-all cold %s, warm %s, %d files" %
+            (size, fmt_step(res["read_cold"]), fmt_step(res["read_warm"]),
+             res["read_warm"]["files"]))
+        for k in ("read_cold", "read_warm"):
+            if res[k].get("timeout"):
+                self.anomaly(size, "read-all (%s) stopped after %s, %s "
+                             "files read" % (k[5:], fmt_s(res[k]["s"]),
+                                             fmt_int(res[k]["files"])))
+        complete = not (res["read_cold"].get("timeout") or
+                        res["read_warm"].get("timeout"))
+        if complete and res["read_cold"]["files"] != \
+                res["read_warm"]["files"]:
             raise BenchError("file count differs between two reads "
                              "of the mount: %d then %d" %
                              (res["read_cold"]["files"],
                               res["read_warm"]["files"]))
-        if res["read_cold"]["bytes"] != res["read_warm"]["bytes"]:
+        if complete and res["read_cold"]["bytes"] != \
+                res["read_warm"]["bytes"]:
             # .postfs/status.json holds live counters: allow a few bytes
             d = res["read_warm"]["bytes"] - res["read_cold"]["bytes"]
             if abs(d) > 64:
@@ -796,11 +882,11 @@ class Bench:
         res["find"] = timed_find(m.mnt)
         res["ls"] = timed_ls(m.mnt)
         m.check_alive("find/ls")
-        log("%d: find %.2f s, ls -lR %.2f s (warm); checking sizes" %
-            (size, res["find"]["s"], res["ls"]["s"]))
-        nfiles = res["read_warm"]["files"]
-        checked, bad = check_sizes(m.mnt, a.size_check)
-        res["size_check"] = {"checked": checked, "bad": len(bad)}
+        log("%d: find %s, ls -lR %s (warm); checking sizes" %
+            (size, fmt_step(res["find"]), fmt_step(res["ls"])))
+        checked, bad, stopped = check_sizes(m.mnt, a.size_check)
+        res["size_check"] = {"checked": checked, "bad": len(bad),
+                             "stopped": stopped}
         if bad:
             self.anomaly(size, "%d of %d files read a different number "
                          "of bytes than their st_size, e.g. %s" %
@@ -811,11 +897,14 @@ class Bench:
         if not a.no_serve:
             res["serve"] = self.serve(size, m, public if hugo else None)
             m.check_alive("serving")
-        # The tree must not have changed under us.
-        again = read_all(m.mnt)
-        if again["files"] != nfiles:
-            raise BenchError("file count changed from %d to %d at the "
-                             "end of the run" % (nfiles, again["files"]))
+        # The tree must not have changed under us: the same names at the
+        # end as after the reads.
+        again = timed_find(m.mnt)
+        if "entries" in again and "entries" in res["find"] and \
+                again["entries"] != res["find"]["entries"]:
+            raise BenchError("find saw %d entries, then %d at the end of "
+                             "the run" % (res["find"]["entries"],
+                                          again["entries"]))
         res["status"] = read_status(m.mnt)
         res["hwm_kb"] = proc_status(m.pid, "VmHWM")
         res["rss_end_kb"] = proc_status(m.pid, "VmRSS")
@@ -1084,6 +1173,34 @@ def fmt_s(x):
     return "%.2f s" % x
 
 
+def fmt_step(d):
+    """A timed step: its seconds, or how long it ran before it was stopped."""
+    if d is None:
+        return "—"
+    if d.get("timeout"):
+        return "> %s (stopped)" % fmt_s(d["s"])
+    return fmt_s(d["s"])
+
+
+def step_ratio(x, y):
+    """postfs ÷ peer for timed steps (dicts) or seconds; a step stopped by
+    the timeout gives a lower bound."""
+    xs = x.get("s") if isinstance(x, dict) else x
+    ys = y.get("s") if isinstance(y, dict) else y
+    if isinstance(y, dict) and y.get("timeout"):
+        return "—"
+    r = fmt_ratio(xs, ys)
+    if isinstance(x, dict) and x.get("timeout") and r != "—":
+        return "> " + r
+    return r
+
+
+def per_file_us(d):
+    if not d or d.get("timeout") or not d.get("files"):
+        return None
+    return d["s"] / d["files"] * 1e6
+
+
 def fmt_mib(kb):
     return "—" if kb is None else "%.1f MiB" % (kb / 1024.0)
 
@@ -1171,23 +1288,24 @@ def size_table(res, a):
                      if len(res.get("ready", [])) > 1 else ""),
         fmt_s(peer_build), fmt_ratio(rd, peer_build),
         "≤ 1/20 and < 0.5 s (10k); < 5 s (100k)")
-    rc = g(res, "read_cold", "s")
-    row("read-all cold (fresh mount) vs Hugo build", fmt_s(rc),
-        fmt_s(peer_build), fmt_ratio(rc, peer_build), "≤ 1/2")
-    rw = g(res, "read_warm", "s")
-    nw = g(res, "native_read2", "s")
-    row("read-all warm vs native warm (Hugo's output)", fmt_s(rw),
-        fmt_s(nw), fmt_ratio(rw, nw), "≤ 1.5")
-    pf_files = g(res, "read_warm", "files")
-    nat_files = g(res, "native_read2", "files")
-    row("files read", fmt_int(pf_files), fmt_int(nat_files),
+    rc = res.get("read_cold")
+    row("read-all cold (fresh mount) vs Hugo build", fmt_step(rc),
+        fmt_s(peer_build), step_ratio(rc, peer_build), "≤ 1/2")
+    rw = res.get("read_warm")
+    nw = res.get("native_read2")
+    row("read-all warm vs native warm (Hugo's output)", fmt_step(rw),
+        fmt_step(nw), step_ratio(rw, nw), "≤ 1.5")
+    pf_files = g(rw, "files")
+    nat_files = g(nw, "files")
+    row("files read" + (" (before the stop)" if g(rw, "timeout") else ""),
+        fmt_int(pf_files), fmt_int(nat_files),
         fmt_ratio(pf_files, nat_files))
-    pb = g(res, "read_warm", "bytes")
-    nb = g(res, "native_read2", "bytes")
+    pb = g(rw, "bytes")
+    nb = g(nw, "bytes")
     row("bytes read", "%.1f MiB" % (pb / 1048576.0) if pb else "—",
         "%.1f MiB" % (nb / 1048576.0) if nb else "—", fmt_ratio(pb, nb))
-    pu = rw / pf_files * 1e6 if rw and pf_files else None
-    nu = nw / nat_files * 1e6 if nw and nat_files else None
+    pu = per_file_us(rw)
+    nu = per_file_us(nw)
     row("read-all warm per file", "%.0f µs" % pu if pu else "—",
         "%.0f µs" % nu if nu else "—", fmt_ratio(pu, nu))
     hwm = res.get("hwm_kb")
@@ -1216,9 +1334,9 @@ def size_table(res, a):
     for key, nkey, label in walks:
         if key not in res:
             continue
-        x = g(res, key, "s")
-        y = g(res, nkey, "s")
-        row(label, fmt_s(x), fmt_s(y), fmt_ratio(x, y))
+        x = res.get(key)
+        y = res.get(nkey)
+        row(label, fmt_step(x), fmt_step(y), step_ratio(x, y))
     if "find" in res:
         row("entries seen by `find`", fmt_int(g(res, "find", "entries")),
             fmt_int(g(res, "native_find", "entries")), "")
@@ -1239,6 +1357,16 @@ def size_table(res, a):
     return head + rows
 
 
+def at_most(d, limit):
+    """Whether a timed step took at most LIMIT seconds: True, False, or
+    None when unknown (not measured, or stopped before LIMIT)."""
+    if not d:
+        return None
+    if d.get("timeout"):
+        return False if d["s"] > limit else None
+    return d["s"] <= limit
+
+
 def targets(results):
     """The lead's targets, each with met / missed / not measured."""
     out = []
@@ -1256,19 +1384,20 @@ def targets(results):
               "%s vs %s" % (fmt_s(rd), fmt_s(hb)))
         check("10k: mount-to-ready < 0.5 s",
               None if rd is None else rd < 0.5, fmt_s(rd))
-        rc = g(r, "read_cold", "s")
+        rc = r.get("read_cold")
         check("10k: read-all cold ≤ 1/2 of Hugo's build",
-              None if rc is None or hb is None else rc <= hb / 2,
-              "%s vs %s" % (fmt_s(rc), fmt_s(hb)))
-        rw = g(r, "read_warm", "s")
-        nw = g(r, "native_read2", "s")
+              None if hb is None else at_most(rc, hb / 2),
+              "%s vs %s" % (fmt_step(rc), fmt_s(hb)))
+        rw = r.get("read_warm")
+        nw = r.get("native_read2")
         check("10k: read-all warm within 1.5× of native (whole trees)",
-              None if rw is None or nw is None else rw <= 1.5 * nw,
-              "%s vs %s (%s)" % (fmt_s(rw), fmt_s(nw), fmt_ratio(rw, nw)))
-        pf = g(r, "read_warm", "files")
-        nf = g(r, "native_read2", "files")
-        if rw and nw and pf and nf:
-            pu, nu = rw / pf * 1e6, nw / nf * 1e6
+              None if not nw or nw.get("timeout") else
+              at_most(rw, 1.5 * nw["s"]),
+              "%s vs %s (%s)" % (fmt_step(rw), fmt_step(nw),
+                                 step_ratio(rw, nw)))
+        pu = per_file_us(rw)
+        nu = per_file_us(nw)
+        if pu and nu:
             check("10k: read-all warm within 1.5× of native (per file)",
                   pu <= 1.5 * nu, "%.0f µs vs %.0f µs (%s)" %
                   (pu, nu, fmt_ratio(pu, nu)))
@@ -1464,6 +1593,11 @@ def parse_args(argv):
     p.add_argument("-o", dest="postfs_opt", action="append", default=[],
                    help="further postfs -o option (repeatable)")
     p.add_argument("--ready-timeout", type=float, default=600)
+    p.add_argument("--step-timeout", type=float, default=1200,
+                   help="longest one walk of a tree (read-all, ls -lR, "
+                   "find, size check) may take; past it the walk is stopped "
+                   "and reported as '> N s (stopped)' (default 1200; 0: no "
+                   "limit)")
     p.add_argument("--wrk-seconds", type=int)
     p.add_argument("--wrk-rounds", type=int,
                    help="wrk runs per URL kind and side, alternating; the "
@@ -1524,7 +1658,9 @@ def parse_args(argv):
 
 
 def main(argv):
+    global STEP_TIMEOUT
     a = parse_args(argv)
+    STEP_TIMEOUT = a.step_timeout or None
     for s in (signal.SIGTERM, signal.SIGHUP):
         signal.signal(s, on_signal)
     os.makedirs(a.work, exist_ok=True)
@@ -1535,7 +1671,10 @@ def main(argv):
         for size in a.sizes:
             try:
                 bench.run_size(size, size == a.sizes[-1])
-            except BenchError as e:
+            except (BenchError, OSError, ValueError, KeyError,
+                    subprocess.SubprocessError) as e:
+                if not isinstance(e, BenchError):
+                    e = "%s: %s" % (type(e).__name__, e)
                 log("FAILED at %d posts: %s" % (size, e))
                 bench.failures.append("%s posts: %s" %
                                       (fmt_int(size), e))
@@ -1546,6 +1685,7 @@ def main(argv):
         rc = 130
     except SystemExit as e:
         log("stopped by a signal")
+        bench.failures.append("the run was stopped by a signal")
         rc = e.code if isinstance(e.code, int) else 1
     finally:
         CLEANUP.run()

@@ -48,6 +48,16 @@ def pytest_sessionfinish(session, exitstatus):
     _emergency_cleanup()
 
 
+# Figures a test wants shown at the end of the run, whatever pytest
+# captured (the soak's): lines of text.
+FIGURES = []
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus, config):
+    for line in FIGURES:
+        terminalreporter.write_line(line)
+
+
 def pytest_report_header(config):
     return "postfs: %s%s" % (util.POSTFS_BIN, " (under valgrind)" if util.VALGRIND else "")
 

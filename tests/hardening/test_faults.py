@@ -88,11 +88,6 @@ def test_unreadable_folder(mount, probe, scratch):
         answers(probe, m.path, user="nobody")
 
 
-RESCAN_BUG = ("known bug: a rescan of SOURCE (SIGHUP, SOURCE moved, inotify overflow) "
-              "reads the root through dup(srcfd), whose directory offset is already at "
-              "the end: every post is dropped")
-
-
 def test_source_removed_while_mounted(mount, probe, scratch):
     src = small_source(os.path.join(scratch, "src"))
     m = mount(src)
@@ -106,7 +101,6 @@ def test_source_removed_while_mounted(mount, probe, scratch):
     assert answers(probe, m.path) == []
 
 
-@pytest.mark.xfail(strict=True, reason=RESCAN_BUG)
 def test_source_replaced_while_mounted(mount, probe, scratch):
     """SOURCE moved away and a new folder put in its place: the daemon
     keeps serving the folder it opened (it says so in the log), and
@@ -145,9 +139,6 @@ def test_file_vanishes_between_listing_and_reading(mount, probe, scratch):
         assert r["error"] == "ENOENT", r
 
 
-@pytest.mark.xfail(strict=True, reason="known bug: a generated file's bytes are made on its "
-                   "first read, not at open: when the post is removed between open() and "
-                   "the first read(), read() fails with ENOENT")
 def test_open_file_reads_whole_after_its_source_is_removed(mount, scratch):
     """README, Freshness: a reader that opened the old version reads it
     whole, whatever changes meanwhile."""
@@ -252,7 +243,6 @@ def test_term_and_int_unmount_cleanly(mount, probe, sig):
         assert marker not in m.log()
 
 
-@pytest.mark.xfail(strict=True, reason=RESCAN_BUG)
 def test_sighup_rescans_and_keeps_serving(mount, probe, scratch):
     src = small_source(os.path.join(scratch, "src"))
     m = mount(src)

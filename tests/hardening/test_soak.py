@@ -42,6 +42,7 @@ import urllib.parse
 import pytest
 
 import util
+import conftest
 from conftest import HMount
 
 SECONDS = float(os.environ.get("POSTFS_SOAK_SECONDS", "20"))
@@ -426,10 +427,12 @@ def run_soak(m, scratch):
                       "bound": bound},
         "cache_kib": {"warm": cache_warm, "end": cache_end, "max": CACHE_MIB * 1024},
         "fds": {"before": fds_before, "after": fds_after},
+        "first_failures": stats.failures[:5],
+        "first_torn": stats.torn[:5],
     }
     line = "soak figures: " + json.dumps(figures)
     print(line)
-    sys.__stdout__.write("\n" + line + "\n")
+    conftest.FIGURES.append(line)
     out = os.environ.get("POSTFS_SOAK_FIGURES")
     if out:
         with open(out, "w") as f:

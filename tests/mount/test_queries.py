@@ -62,10 +62,11 @@ def day(p):
 
 
 def scalar_is(v, want):
+    """README: the field's value is VALUE (its text, as YAML typed it)."""
     if isinstance(v, bool):
-        return want.lower() == ("true" if v else "false")
+        return want == ("true" if v else "false")
     if v is None:
-        return want.lower() == "null" or want == ""
+        return want == "null"
     if isinstance(v, int):
         return str(v) == want
     if isinstance(v, float):

@@ -876,11 +876,11 @@ static void test_body(void)
 		char *d = NULL;
 		size_t len = 0;
 
-		CHECK_INT(post_read_source(dfd, p, 1 << 20, &d, &len), 0);
+		CHECK_INT(post_read_source(dfd, p, 1 << 20, &d, &len, NULL), 0);
 		CHECK_MEM(d, len, "\xEF\xBB\xBF---\r\ntitle: x\r\n---\r\nText\r\n",
 			  sizeof("\xEF\xBB\xBF---\r\ntitle: x\r\n---\r\nText\r\n") - 1);
 		free(d);
-		CHECK_INT(post_read_source(dfd, p, 5, &d, &len), 0);
+		CHECK_INT(post_read_source(dfd, p, 5, &d, &len, NULL), 0);
 		CHECK_MEM(d, len, "\xEF\xBB\xBF--", (size_t)5);
 		free(d);
 		post_unref(p);
