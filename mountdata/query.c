@@ -362,22 +362,30 @@ static int unary(struct qparser *p, struct qexpr **out)
 	return atom(p, out);
 }
 
-static int parse_and(struct qparser *p, struct qexpr **out)
+/* A chain of terms joined by op: "or" between and-chains, "and" (or
+ * nothing) between unary terms. */
+static int parse_chain(struct qparser *p, struct qexpr **out, enum qop op)
 {
 	struct qexpr *l = NULL, *r, *e;
-	int ret = unary(p, &l);
+	int ret = op == Q_OR ? parse_chain(p, &l, Q_AND) : unary(p, &l);
 
 	while (!ret) {
 		skip_ws(p);
-		if (p->pos >= p->n || p->s[p->pos] == ')' || is_word(p, "or"))
-			break;
-		if (is_word(p, "and"))
-			p->pos += 3;
+		if (op == Q_OR) {
+			if (!is_word(p, "or"))
+				break;
+			p->pos += 2;
+		} else {
+			if (p->pos >= p->n || p->s[p->pos] == ')' || is_word(p, "or"))
+				break;
+			if (is_word(p, "and"))
+				p->pos += 3;
+		}
 		r = NULL;
-		ret = unary(p, &r);
+		ret = op == Q_OR ? parse_chain(p, &r, Q_AND) : unary(p, &r);
 		if (ret)
 			break;
-		e = node(p, Q_AND);
+		e = node(p, op);
 		if (!e) {
 			qexpr_free(r);
 			ret = -ENOMEM;
@@ -397,34 +405,7 @@ static int parse_and(struct qparser *p, struct qexpr **out)
 
 static int parse_or(struct qparser *p, struct qexpr **out)
 {
-	struct qexpr *l = NULL, *r, *e;
-	int ret = parse_and(p, &l);
-
-	while (!ret) {
-		skip_ws(p);
-		if (!is_word(p, "or"))
-			break;
-		p->pos += 2;
-		r = NULL;
-		ret = parse_and(p, &r);
-		if (ret)
-			break;
-		e = node(p, Q_OR);
-		if (!e) {
-			qexpr_free(r);
-			ret = -ENOMEM;
-			break;
-		}
-		e->a = l;
-		e->b = r;
-		l = e;
-	}
-	if (ret) {
-		qexpr_free(l);
-		return ret;
-	}
-	*out = l;
-	return 0;
+	return parse_chain(p, out, Q_OR);
 }
 
 int query_parse(const char *text, size_t len, const struct qenv *env,

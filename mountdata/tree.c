@@ -1259,51 +1259,17 @@ int site_open_file(struct site *s, uint64_t ino, struct site_file *out)
 
 int site_read_node(struct site *s, uint64_t ino, struct site_file *out)
 {
-	struct node n;
-	uint64_t ver;
-	int64_t mtime;
-	int templated, ret;
-	uint8_t g;
+	int ret = site_open_file(s, ino, out);
 
-	memset(out, 0, sizeof(*out));
-	out->fd = -1;
-	if (node_decode(ino, &n))
-		return -ENOENT;
-	if (n.cls == NC_ROOT || n.cls == NC_DIR)
-		return -EISDIR;
-	pthread_rwlock_rdlock(&s->lock);
-	if (n.cls == NC_RES) {
-		ret = res_open(s, &n);
-		pthread_rwlock_unlock(&s->lock);
-		if (ret < 0)
-			return ret;
-		out->fd = ret;
-		return 0;
-	}
-	if (n.cls == NC_LISTFILE && n.file == LF_STATUS) {
-		ret = status_get(s, 0, n.ver, &out->blob, &g);
-		pthread_rwlock_unlock(&s->lock);
-		return ret;
-	}
-	ret = node_exists(s, &n);
 	if (ret == -ESTALE || ret == -ENOENT) {
 		/* the file changed, or went, since this reader looked it up:
 		 * its own version's bytes, if they are still kept */
-		pthread_rwlock_unlock(&s->lock);
 		out->blob = cache_get_any(s->cache, ino);
 		return out->blob ? 0 : ret;
 	}
-	if (ret) {
-		pthread_rwlock_unlock(&s->lock);
+	if (ret || out->fd >= 0 || out->blob)
 		return ret;
-	}
-	file_version(s, &n, &ver, &mtime, &templated);
-	out->blob = cache_get(s->cache, ino, ver);
-	if (out->blob) {
-		pthread_rwlock_unlock(&s->lock);
-		return 0;
-	}
-	return view_render(s, &n, ver, mtime, &out->blob);
+	return site_file_bytes(s, ino, out);
 }
 
 int site_file_bytes(struct site *s, uint64_t ino, struct site_file *f)
