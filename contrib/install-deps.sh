@@ -17,7 +17,7 @@ need_root() {
 
 PKGS="build-essential meson ninja-build pkg-config python3 \
 libfuse3-dev fuse3 libyaml-dev libjansson-dev \
-python3-pytest jq attr clang valgrind \
+python3-pytest jq attr clang libclang-rt-14-dev valgrind \
 libxml2-utils python3-feedparser chromium fonts-dejavu-core \
 nginx-light libglib2.0-bin shared-mime-info groff-base man-db \
 bash-completion systemd git tzdata"

@@ -177,11 +177,11 @@ int main(int argc, char *argv[])
 	memset(&fs, 0, sizeof(fs));
 	if (fuse_opt_parse(&args, &conf, pfs_opts, pfs_opt_proc) == -1) {
 		ret = EXIT_USAGE;
-		goto out_args;
+		goto out_opts;
 	}
 	if (fuse_parse_cmdline(&args, &opts) != 0) {
 		ret = EXIT_USAGE;
-		goto out_args;
+		goto out_opts;
 	}
 	if (opts.show_help) {
 		usage(argv[0]);
@@ -325,7 +325,6 @@ out_site:
 out_opts:
 	free(opts.mountpoint);
 	conf_free(&conf);
-out_args:
 	fuse_opt_free_args(&args);
 	return ret;
 }

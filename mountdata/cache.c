@@ -8,6 +8,7 @@
 struct centry {
 	uint64_t ino, ver;
 	size_t size;
+	int64_t mtime_ns;
 	struct blob *blob;             /* NULL when only the size is kept */
 	struct centry *hnext;          /* hash chain */
 	struct centry *prev, *next;    /* all entries, most recent first */
@@ -197,23 +198,42 @@ int cache_size(struct cache *c, uint64_t ino, uint64_t ver, size_t *size)
 	return found;
 }
 
-static void put(struct cache *c, uint64_t ino, uint64_t ver, struct blob *b, size_t size);
+static void put(struct cache *c, uint64_t ino, uint64_t ver, struct blob *b, size_t size,
+		int64_t mtime_ns);
 
 void cache_put(struct cache *c, uint64_t ino, uint64_t ver, struct blob *b)
 {
 	pthread_mutex_lock(&c->lock);
-	put(c, ino, ver, b, b->len);
+	put(c, ino, ver, b, b->len, b->mtime_ns);
 	pthread_mutex_unlock(&c->lock);
 }
 
-void cache_note_size(struct cache *c, uint64_t ino, uint64_t ver, size_t size)
+void cache_note_size(struct cache *c, uint64_t ino, uint64_t ver, size_t size,
+		     int64_t mtime_ns)
 {
 	pthread_mutex_lock(&c->lock);
-	put(c, ino, ver, NULL, size);
+	put(c, ino, ver, NULL, size, mtime_ns);
 	pthread_mutex_unlock(&c->lock);
 }
 
-static void put(struct cache *c, uint64_t ino, uint64_t ver, struct blob *b, size_t size)
+int cache_attr_any(struct cache *c, uint64_t ino, size_t *size, int64_t *mtime_ns)
+{
+	struct centry *e;
+	int found = 0;
+
+	pthread_mutex_lock(&c->lock);
+	e = find(c, ino);
+	if (e) {
+		*size = e->size;
+		*mtime_ns = e->mtime_ns;
+		found = 1;
+	}
+	pthread_mutex_unlock(&c->lock);
+	return found;
+}
+
+static void put(struct cache *c, uint64_t ino, uint64_t ver, struct blob *b, size_t size,
+		int64_t mtime_ns)
 {
 	struct centry *e;
 
@@ -234,6 +254,7 @@ static void put(struct cache *c, uint64_t ino, uint64_t ver, struct blob *b, siz
 		c->nentries++;
 	}
 	e->size = size;
+	e->mtime_ns = mtime_ns;
 	if (b && !e->blob && b->len <= c->max_bytes / 4) {
 		e->blob = blob_ref(b);
 		LINK(&c->blobs, e, bprev, bnext);

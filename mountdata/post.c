@@ -2,12 +2,15 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <linux/openat2.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "buf.h"
@@ -88,12 +91,50 @@ static ssize_t read_at(int fd, char *dst, size_t want, off_t off)
 	return (ssize_t)got;
 }
 
-static int open_regular(int dirfd, const char *rel, struct stat *st)
+/* 1 when open file fd lies inside folder root (a real path). */
+static int fd_inside(int fd, const char *root)
 {
-	int fd = openat(dirfd, rel, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+	char link[64], real[PATH_MAX];
+	size_t n = strlen(root);
+	ssize_t r;
+
+	snprintf(link, sizeof(link), "/proc/self/fd/%d", fd);
+	r = readlink(link, real, sizeof(real) - 1);
+	if (r < 0)
+		return 1; /* no /proc: the scan's own check is all there is */
+	real[r] = '\0';
+	return n == 1 || (!strncmp(real, root, n) && (real[n] == '/' || !real[n]));
+}
+
+/* Open SOURCE/rel, following symbolic links only while they stay inside
+ * SOURCE (dirfd): the kernel checks that for relative links; an
+ * absolute one, or a kernel without openat2, takes a look at where the
+ * file really is. */
+static int open_inside(int dirfd, const char *rel, const char *root)
+{
+	struct open_how how = {
+		.flags = O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK,
+		.resolve = RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS,
+	};
+	int fd = (int)syscall(SYS_openat2, dirfd, rel, &how, sizeof(how));
+
+	if (fd >= 0 || !root || (errno != EXDEV && errno != ENOSYS))
+		return fd;
+	fd = openat(dirfd, rel, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+	if (fd >= 0 && !fd_inside(fd, root)) {
+		close(fd);
+		errno = EXDEV;
+		return -1;
+	}
+	return fd;
+}
+
+static int open_regular(int dirfd, const char *rel, const char *root, struct stat *st)
+{
+	int fd = open_inside(dirfd, rel, root);
 
 	if (fd < 0)
-		return -errno;
+		return errno == EXDEV ? -ENOENT : -errno;
 	if (fstat(fd, st)) {
 		int e = -errno;
 
@@ -460,7 +501,7 @@ int post_load(int dirfd, const char *rel, int bundle,
 	int fd, ret;
 
 	*out = NULL;
-	fd = open_regular(dirfd, rel, &st);
+	fd = open_regular(dirfd, rel, cfg->root, &st);
 	if (fd < 0)
 		return fd;
 	ret = -ENOMEM;
@@ -594,8 +635,8 @@ err_close:
 	return ret;
 }
 
-static int read_file(int dirfd, const struct post *p, off_t off, size_t max,
-		     char **data, size_t *len, int *changed)
+static int read_file(int dirfd, const struct post *p, const char *root, off_t off,
+		     size_t max, char **data, size_t *len, int *changed)
 {
 	struct stat st;
 	size_t want;
@@ -605,7 +646,7 @@ static int read_file(int dirfd, const struct post *p, off_t off, size_t max,
 
 	*data = NULL;
 	*len = 0;
-	fd = open_regular(dirfd, p->src, &st);
+	fd = open_regular(dirfd, p->src, root, &st);
 	if (fd < 0)
 		return fd;
 	if (changed)
@@ -641,7 +682,7 @@ int post_read_body(int dirfd, struct post *p, const struct post_cfg *cfg,
 	char *msg = NULL, *none = NULL;
 	int ret, nul, ch = 0;
 
-	ret = read_file(dirfd, p, (off_t)p->body_off, max, body, len, &ch);
+	ret = read_file(dirfd, p, cfg->root, (off_t)p->body_off, max, body, len, &ch);
 	if (changed)
 		*changed = ch;
 	if (ret || ch || atomic_load(&p->late_err))
@@ -674,10 +715,10 @@ int post_read_body(int dirfd, struct post *p, const struct post_cfg *cfg,
 	return 0;
 }
 
-int post_read_source(int dirfd, const struct post *p, size_t max,
+int post_read_source(int dirfd, const struct post *p, const struct post_cfg *cfg,
 		     char **data, size_t *len, int *changed)
 {
-	return read_file(dirfd, p, 0, max, data, len, changed);
+	return read_file(dirfd, p, cfg->root, 0, cfg->max_file, data, len, changed);
 }
 
 int post_visible(const struct post *p, int64_t now, int drafts, int future)

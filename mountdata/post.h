@@ -27,6 +27,9 @@ struct post_cfg {
 	size_t max_file;               /* largest source read, bytes */
 	size_t head;                   /* bytes read at first for the head */
 	unsigned max_terms;            /* most terms per post per taxonomy */
+	const char *root;              /* SOURCE's real path: sources are read
+	                                  only from inside it (NULL: no check
+	                                  beyond the kernel's) */
 };
 
 /* One reason a source could not be read as a post as it is. */
@@ -91,7 +94,7 @@ int post_read_body(int dirfd, struct post *p, const struct post_cfg *cfg,
 
 /* Read the whole source file, unchanged, into a malloc'd buffer;
  * *changed (when not NULL) as for post_read_body. */
-int post_read_source(int dirfd, const struct post *p, size_t max,
+int post_read_source(int dirfd, const struct post *p, const struct post_cfg *cfg,
 		     char **data, size_t *len, int *changed);
 
 /* Check text for a NUL byte or invalid UTF-8.  Returns 1 when there is

@@ -204,6 +204,27 @@ static int inside(struct site *s, const char *rel)
 	return in;
 }
 
+/* 1 when rel, a symbolic link to a folder, leads back to one of the
+ * folders it lies in: its tree would never end. */
+static int loops_back(struct site *s, const char *rel)
+{
+	char path[PATH_MAX], *real, *parent;
+	size_t n;
+	int loop;
+
+	snprintf(path, sizeof(path), "%s/%s", s->srcreal, rel);
+	real = realpath(path, NULL);
+	if (!real)
+		return 1;
+	*strrchr(path, '/') = '\0';
+	parent = realpath(path, NULL);
+	n = strlen(real);
+	loop = !parent || (!strncmp(parent, real, n) && (parent[n] == '/' || !parent[n]));
+	free(real);
+	free(parent);
+	return loop;
+}
+
 static int stat_in(struct site *s, const char *rel, struct stat *st)
 {
 	struct stat lst;
@@ -215,6 +236,8 @@ static int stat_in(struct site *s, const char *rel, struct stat *st)
 	if (fstatat(s->srcfd, *rel ? rel : ".", st, 0))
 		return -errno;
 	if (!S_ISDIR(st->st_mode) && !S_ISREG(st->st_mode))
+		return -ENOENT;
+	if (S_ISLNK(lst.st_mode) && S_ISDIR(st->st_mode) && loops_back(s, rel))
 		return -ENOENT;
 	return 0;
 }

@@ -642,7 +642,8 @@ static int walk_dir(struct scan *sc, int dfd, const char *rel)
 			bundle = 1;
 		n++;
 	}
-	qsort(names, n, sizeof(*names), strcmp_ptr);
+	if (n > 1)
+		qsort(names, n, sizeof(*names), strcmp_ptr);
 	for (i = 0; i < n && !ret; i++) {
 		const char *nm = names[i];
 		int islink = 0;
@@ -1023,6 +1024,7 @@ int site_open(const struct site_opts *opts, struct site **out, char *err, size_t
 		snprintf(err, errlen, "%s: %s", s->o.source, strerror(errno));
 		goto err_site;
 	}
+	s->cfg.root = s->srcreal;
 	ret = theme_load(s->o.templates, &s->theme, &terr);
 	if (ret)
 		goto err_site;

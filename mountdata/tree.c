@@ -629,6 +629,22 @@ int site_getattr(struct site *s, uint64_t ino, struct node_attr *out)
 		return -ENOENT;
 	pthread_rwlock_rdlock(&s->lock);
 	ret = node_exists(s, &n);
+	if (ret == -ESTALE) {
+		size_t size;
+
+		/* A file replaced by a newer version since the kernel looked
+		 * it up: the old version's attributes while they are known,
+		 * for whoever still reads it (the new name is on its way). */
+		pthread_rwlock_unlock(&s->lock);
+		memset(out, 0, sizeof(*out));
+		if (!cache_attr_any(s->cache, ino, &size, &out->mtime_ns))
+			return -ESTALE;
+		out->ino = ino;
+		out->mode = S_IFREG | 0444;
+		out->nlink = 1;
+		out->size = size;
+		return 0;
+	}
 	if (ret) {
 		pthread_rwlock_unlock(&s->lock);
 		return ret;

@@ -1705,7 +1705,7 @@ static int finish(struct site *s, struct job *j, struct buf *out)
 
 		int changed = 0;
 
-		ret = post_read_source(s->srcfd, j->post, s->cfg.max_file, &data, &len, &changed);
+		ret = post_read_source(s->srcfd, j->post, &s->cfg, &data, &len, &changed);
 		if (ret)
 			return ret;
 		if (changed) {
@@ -1793,7 +1793,7 @@ int view_render(struct site *s, const struct node *n, uint64_t ver,
 		*out = cache_get(s->cache, skey, sver);
 		if (*out) {
 			pthread_rwlock_unlock(&s->lock);
-			cache_note_size(s->cache, ino, ver, (*out)->len);
+			cache_note_size(s->cache, ino, ver, (*out)->len, (*out)->mtime_ns);
 			return 0;
 		}
 	}
@@ -1841,7 +1841,7 @@ int view_render(struct site *s, const struct node *n, uint64_t ver,
 	}
 	if (skey) {
 		cache_put(s->cache, skey, sver, *out);
-		cache_note_size(s->cache, ino, ver, (*out)->len);
+		cache_note_size(s->cache, ino, ver, (*out)->len, (*out)->mtime_ns);
 	} else {
 		cache_put(s->cache, ino, ver, *out);
 	}

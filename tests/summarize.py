@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Count test results: meson's test log and pytest's junit files.
 
-Usage: summarize.py BUILD_DIR
+Usage: summarize.py BUILD_DIR [BUILD_DIR ...]
 
 Prints one line per failed test and ends with 'N passed, N failed'.  A
 meson test whose results pytest reports case by case (it wrote a junit
@@ -15,8 +15,8 @@ import sys
 import xml.etree.ElementTree as ET
 
 
-def main():
-    build = sys.argv[1]
+def count(build):
+    """(passed, failed) of one build folder's last test run."""
     logs = os.path.join(build, "meson-logs")
     passed = failed = 0
     junit = sorted(glob.glob(os.path.join(logs, "pytest-*.xml")))
@@ -56,6 +56,17 @@ def main():
     except OSError as e:
         print("FAIL meson test log: %s" % e)
         failed += 1
+    return passed, failed
+
+
+def main():
+    passed = failed = 0
+    for build in sys.argv[1:]:
+        p, f = count(build)
+        if len(sys.argv) > 2:
+            print("%s: %d passed, %d failed" % (os.path.basename(build.rstrip("/")), p, f))
+        passed += p
+        failed += f
     print("%d passed, %d failed" % (passed, failed))
     return 1 if failed or not passed else 0
 

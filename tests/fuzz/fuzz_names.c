@@ -23,8 +23,9 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-/* "~" and 8 hex digits end a name that was cut: below this many bytes a
- * bound leaves no room for them (postfs asks for 239 and 253). */
+/* "~" and 8 hex digits end a name that was cut; below this many bytes a
+ * bound leaves no room for them and the name is only cut.  postfs asks
+ * for 239 and 253: the extra bound is drawn from 10..255. */
 #define MIN_MAX 10
 
 /* 1 when name[0..n) holds a C0 or C1 control character or DEL. */

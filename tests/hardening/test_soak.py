@@ -451,8 +451,8 @@ def test_soak_load_ran(soak):
     assert f["writer_changes"] > SECONDS * 5, f
 
 
-@pytest.mark.xfail(strict=False, reason="known bug: while listings change, open() of a "
-                   "listing file sometimes fails with ESTALE (nginx answers 500): the "
+@pytest.mark.xfail(strict=False, reason="known bug: while posts and listings change, open() "
+                   "of their files sometimes fails with ESTALE (nginx answers 500): the "
                    "kernel retries a stale inode once, and the version can move again")
 def test_soak_no_failed_requests(soak):
     assert not soak["failures"], "%d failed, first: %s" % (soak["figures"]["failed"],

@@ -19,7 +19,7 @@ static char tmp_root[] = "/tmp/postfs-test-post-XXXXXX";
 static int dfd = -1;
 
 static struct post_cfg cfg = {
-	2, { "tags", "categories" }, FM_LIMITS_DEFAULT, 16u << 20, 4096, 100,
+	2, { "tags", "categories" }, FM_LIMITS_DEFAULT, 16u << 20, 4096, 100, NULL,
 };
 
 static int64_t utc(int y, int mo, int d, int h, int mi, int s)
@@ -876,13 +876,18 @@ static void test_body(void)
 		char *d = NULL;
 		size_t len = 0;
 
-		CHECK_INT(post_read_source(dfd, p, 1 << 20, &d, &len, NULL), 0);
+		CHECK_INT(post_read_source(dfd, p, &cfg, &d, &len, NULL), 0);
 		CHECK_MEM(d, len, "\xEF\xBB\xBF---\r\ntitle: x\r\n---\r\nText\r\n",
 			  sizeof("\xEF\xBB\xBF---\r\ntitle: x\r\n---\r\nText\r\n") - 1);
 		free(d);
-		CHECK_INT(post_read_source(dfd, p, 5, &d, &len, NULL), 0);
-		CHECK_MEM(d, len, "\xEF\xBB\xBF--", (size_t)5);
-		free(d);
+		{
+			struct post_cfg small = cfg;
+
+			small.max_file = 5;
+			CHECK_INT(post_read_source(dfd, p, &small, &d, &len, NULL), 0);
+			CHECK_MEM(d, len, "\xEF\xBB\xBF--", (size_t)5);
+			free(d);
+		}
 		post_unref(p);
 	}
 
