@@ -963,7 +963,17 @@ int site_open(const struct site_opts *opts, struct site **out, char *err, size_t
 	if (!s)
 		return -ENOMEM;
 	s->srcfd = -1;
-	pthread_rwlock_init(&s->lock, NULL);
+	{
+		/* Writers first: the updater must not starve behind a steady
+		 * stream of lookups (glibc's default prefers readers).  No
+		 * thread takes the read lock twice, which this would forbid. */
+		pthread_rwlockattr_t ra;
+
+		pthread_rwlockattr_init(&ra);
+		pthread_rwlockattr_setkind_np(&ra, PTHREAD_RWLOCK_PREFER_WRITER_NONRECURSIVE_NP);
+		pthread_rwlock_init(&s->lock, &ra);
+		pthread_rwlockattr_destroy(&ra);
+	}
 	pthread_mutex_init(&s->stat_lock, NULL);
 	pthread_mutex_init(&s->res_lock, NULL);
 	pthread_mutex_init(&s->qlock, NULL);

@@ -1,7 +1,8 @@
 /* site_impl.h — the model's data, shared by the files of mountdata/
  * that build it (site.c), walk it (tree.c) and render it (view.c).
  *
- * Locking: struct site.lock (a rwlock) protects every field marked
+ * Locking: struct site.lock (a writer-preferring rwlock: no thread may
+ * take it for reading twice) protects every field marked
  * "protected by lock" and everything reachable from them (slots, terms,
  * date buckets, vectors, maps).  Request handlers take it for reading;
  * the updater takes it for writing to apply a change, never while doing
@@ -328,7 +329,7 @@ int update_init(struct site *s);
 void update_watch_dir(struct site *s, const char *rel);
 void update_fini(struct site *s);
 /* A render found src changed on disk before the updater saw it: have the
- * updater take it in now, and wait (a second at most) until it has.
+ * updater take it in now, and wait (300 ms at most) until it has.
  * Called with no lock held. */
 void site_nudge_wait(struct site *s, const char *src);
 

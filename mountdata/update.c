@@ -979,8 +979,14 @@ void site_nudge_wait(struct site *s, const char *src)
 
 	if (!up || !up->running)
 		return;
+	/* not long: the updater's notices to the kernel may wait for the
+	 * very request this waits in (the kernel holds its folder's lock) */
 	clock_gettime(CLOCK_REALTIME, &until);
-	until.tv_sec += 1;
+	until.tv_nsec += 300000000L;
+	if (until.tv_nsec >= 1000000000L) {
+		until.tv_sec++;
+		until.tv_nsec -= 1000000000L;
+	}
 	pthread_mutex_lock(&up->nlock);
 	v = realloc(up->nudges, (up->nnudges + 1) * sizeof(*v));
 	if (v) {
