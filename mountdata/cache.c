@@ -17,8 +17,17 @@ struct centry {
 
 struct list { struct centry *head, *tail; };
 
+/* Renderings too large for the bound are not dropped at once either: a
+ * reader reads them 128 KiB at a time, and each read would make them
+ * again.  The last few are kept aside, whatever their size. */
+#define CACHE_HUGE 2
+
 struct cache {
 	pthread_mutex_t lock;          /* protects everything below */
+	struct {
+		uint64_t ino, ver;
+		struct blob *blob;
+	} huge[CACHE_HUGE];            /* newest first */
 	struct centry **buckets;
 	size_t nbuckets;               /* a power of two */
 	struct list all, blobs;
@@ -153,6 +162,28 @@ static struct centry *touch(struct cache *c, uint64_t ino, uint64_t ver)
 	return e;
 }
 
+static struct blob *huge_get(struct cache *c, uint64_t ino, const uint64_t *ver)
+{
+	int i;
+
+	for (i = 0; i < CACHE_HUGE; i++)
+		if (c->huge[i].blob && c->huge[i].ino == ino && (!ver || c->huge[i].ver == *ver))
+			return blob_ref(c->huge[i].blob);
+	return NULL;
+}
+
+static void huge_put(struct cache *c, uint64_t ino, uint64_t ver, struct blob *b)
+{
+	int i;
+
+	blob_unref(c->huge[CACHE_HUGE - 1].blob);
+	for (i = CACHE_HUGE - 1; i > 0; i--)
+		c->huge[i] = c->huge[i - 1];
+	c->huge[0].ino = ino;
+	c->huge[0].ver = ver;
+	c->huge[0].blob = blob_ref(b);
+}
+
 struct blob *cache_get(struct cache *c, uint64_t ino, uint64_t ver)
 {
 	struct centry *e;
@@ -162,6 +193,8 @@ struct blob *cache_get(struct cache *c, uint64_t ino, uint64_t ver)
 	e = touch(c, ino, ver);
 	if (e && e->blob) {
 		b = blob_ref(e->blob);
+		c->hits++;
+	} else if ((b = huge_get(c, ino, &ver))) {
 		c->hits++;
 	} else {
 		c->misses++;
@@ -179,6 +212,8 @@ struct blob *cache_get_any(struct cache *c, uint64_t ino)
 	e = find(c, ino);
 	if (e && e->blob)
 		b = blob_ref(e->blob);
+	else
+		b = huge_get(c, ino, NULL);
 	pthread_mutex_unlock(&c->lock);
 	return b;
 }
@@ -255,7 +290,9 @@ static void put(struct cache *c, uint64_t ino, uint64_t ver, struct blob *b, siz
 	}
 	e->size = size;
 	e->mtime_ns = mtime_ns;
-	if (b && !e->blob && b->len <= c->max_bytes / 4) {
+	if (b && b->len > c->max_bytes / 2)
+		huge_put(c, ino, ver, b);
+	else if (b && !e->blob) {
 		e->blob = blob_ref(b);
 		LINK(&c->blobs, e, bprev, bnext);
 		c->bytes += b->len;
@@ -299,6 +336,8 @@ void cache_free(struct cache *c)
 {
 	if (!c)
 		return;
+	for (int i = 0; i < CACHE_HUGE; i++)
+		blob_unref(c->huge[i].blob);
 	while (c->all.head)
 		drop_entry(c, c->all.head);
 	free(c->buckets);

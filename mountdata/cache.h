@@ -58,8 +58,9 @@ struct blob *cache_get_any(struct cache *c, uint64_t ino);
 /* 1 and *size when the size of (ino, ver) is known, else 0. */
 int cache_size(struct cache *c, uint64_t ino, uint64_t ver, size_t *size);
 /* Keep b (the cache takes its own reference) as the rendering of
- * (ino, ver), replacing any older one.  A blob larger than a quarter of
- * the bound is not kept, only its size. */
+ * (ino, ver), replacing any older one.  A blob larger than half the
+ * bound is kept aside instead, the last two such whatever their size:
+ * a reader reads a file in many pieces, and each must find it. */
 void cache_put(struct cache *c, uint64_t ino, uint64_t ver, struct blob *b);
 /* Record only the size of (ino, ver)'s rendering (its bytes are kept
  * under another key, shared with other files). */

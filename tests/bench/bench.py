@@ -1331,9 +1331,14 @@ def size_table(res, a):
               "`ls -lR` on a fresh mount (native: warm)"),
              ("find_cold", "native_find",
               "`find` on a fresh mount (native: warm)"))
+    partly = g(res, "read_cold", "timeout") or g(res, "read_warm", "timeout")
     for key, nkey, label in walks:
         if key not in res:
             continue
+        if partly and key in ("ls", "find"):
+            # the reads before it stopped part-way: not all of it is warm
+            label = label.replace("warm", "after the stopped reads "
+                                  "(partly cold)")
         x = res.get(key)
         y = res.get(nkey)
         row(label, fmt_step(x), fmt_step(y), step_ratio(x, y))
@@ -1586,8 +1591,8 @@ def parse_args(argv):
                    "20000: Hugo needs about 19 GiB at 100,000); 0: no limit")
     p.add_argument("--hugo-timeout", type=float, default=3600)
     p.add_argument("--quick", action="store_true",
-                   help="one mount per size (no cold ls/find), 2 s wrk runs, "
-                   "5 edits; sizes default to %s" % QUICK_SIZES)
+                   help="one mount per size (no cold ls/find), one 2 s wrk "
+                   "round, 5 edits; sizes default to %s" % QUICK_SIZES)
     p.add_argument("--cache-mib", type=int, default=64,
                    help="postfs -o cache=MiB (default 64)")
     p.add_argument("-o", dest="postfs_opt", action="append", default=[],
@@ -1620,6 +1625,9 @@ def parse_args(argv):
     p.add_argument("--perf", dest="perf_size", type=int, metavar="SIZE",
                    help="also profile the daemon with perf during a cold "
                    "read-all at this size")
+    p.add_argument("--report-from", metavar="JSON",
+                   help="write the report again from a run's saved figures "
+                   "(WORK/results-*.json), measuring nothing")
     p.add_argument("--gen-corpus", default=os.path.join(SHARED, "tools",
                                                         "gen-corpus"))
     p.add_argument("--hugo-site", default=os.path.join(SHARED, "peers",
@@ -1643,6 +1651,8 @@ def parse_args(argv):
         a.edits = 5 if a.quick else 20
     a.work = os.path.abspath(a.work)
     a.postfs = os.path.abspath(a.postfs)
+    if a.report_from:
+        return a
     for f, what in ((a.postfs, "--postfs"), (a.gen_corpus, "--gen-corpus")):
         if not os.path.isfile(f):
             p.error("%s: %s not found" % (what, f))
@@ -1657,9 +1667,33 @@ def parse_args(argv):
     return a
 
 
+def report_from(a):
+    """Write the report again from a run's saved JSON (--report-from)."""
+    with open(a.report_from) as f:
+        saved = json.load(f)
+    for k, v in (saved.get("args") or {}).items():
+        if k in ("cache_mib", "wrk_seconds", "wrk_rounds", "wrk_threads",
+                 "wrk_conns", "url_posts", "tag"):
+            setattr(a, k, v)
+    bench = Bench(a)
+    bench.results = {int(k): v for k, v in saved["results"].items()}
+    bench.fresh = saved.get("freshness")
+    bench.perf = saved.get("profile")
+    bench.anomalies = saved.get("anomalies", [])
+    bench.failures = saved.get("failures", [])
+    text = report(bench, saved["machine"], a)
+    print(text)
+    if a.output != "-":
+        with open(a.output, "w") as f:
+            f.write(text)
+    return 1 if bench.failures else 0
+
+
 def main(argv):
     global STEP_TIMEOUT
     a = parse_args(argv)
+    if a.report_from:
+        return report_from(a)
     STEP_TIMEOUT = a.step_timeout or None
     for s in (signal.SIGTERM, signal.SIGHUP):
         signal.signal(s, on_signal)
@@ -1694,7 +1728,8 @@ def main(argv):
     print(text)
     with open(os.path.join(a.work, "results-%s.json" %
                            time.strftime("%Y%m%d-%H%M%S")), "w") as f:
-        json.dump({"machine": info, "results": bench.results,
+        json.dump({"machine": info, "args": vars(a),
+                   "results": bench.results,
                    "freshness": bench.fresh, "profile": bench.perf,
                    "anomalies": bench.anomalies,
                    "failures": bench.failures}, f, indent=1, default=str)

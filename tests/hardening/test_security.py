@@ -75,8 +75,6 @@ def test_links_to_outside_and_loops_are_not_followed(mount, probe, scratch):
     assert not probe("stat", os.path.join(m.path, "posts", "good", "secret.txt"))["ok"]
 
 
-@pytest.mark.xfail(strict=True, reason="known bug: posts/NAME/ follows a link to a parent "
-                   "folder of SOURCE again and again (posts/inside/up/up/up/...)")
 def test_link_loop_beside_a_post_gives_a_finite_tree(mount, scratch):
     src = os.path.join(scratch, "src")
     util.write_post(src, "sub/inside.md", "title: Inside\ndate: 2024-01-02", "In.\n")
@@ -90,9 +88,6 @@ def test_link_loop_beside_a_post_gives_a_finite_tree(mount, scratch):
     assert deepest <= 2, "the tree goes %d folders deep" % deepest
 
 
-@pytest.mark.xfail(strict=True, reason="known bug: the updater (mountdata/update.c "
-                   "refresh_file) follows a link made or retargeted while mounted out of "
-                   "SOURCE: late.md and moving.md are served from outside")
 def test_links_made_while_mounted_stay_inside(mount, probe, scratch):
     """The updater applies the same rule as the scan: a link created,
     or retargeted, while mounted is not followed out of SOURCE."""

@@ -173,21 +173,38 @@ static void test_basics(void)
 	CHECK_INT(s.entries, 1);
 	CHECK_INT(s.bytes, 5);
 
-	/* a rendering larger than a quarter of the bound: its size only */
+	/* a rendering larger than half the bound is kept aside, the last
+	 * two such (a reader reads it in pieces, each must find it), and its
+	 * size is known after it is gone */
 	{
-		struct blob *big = filled(251, 'B'), *ok = filled(250, 'o');
+		struct blob *h1 = filled(501, '1'), *h2 = filled(600, '2'), *h3 = filled(2000, '3');
+		struct blob *ok = filled(500, 'o');
 
-		cache_put(c, 20, 1, big);
-		CHECK_INT(refs(big), 1);
+		cache_put(c, 20, 1, h1);
+		CHECK_INT(refs(h1), 2);
+		g = cache_get(c, 20, 1);
+		CHECK(g == h1);
+		blob_unref(g);
+		cache_put(c, 21, 1, h2);
+		cache_put(c, 22, 1, h3);                 /* pushes h1 out */
+		CHECK_INT(refs(h1), 1);
 		CHECK(cache_get(c, 20, 1) == NULL);
 		CHECK_INT(cache_size(c, 20, 1, &size), 1);
-		CHECK_INT(size, 251);
-		cache_put(c, 21, 1, ok);
-		CHECK_INT(refs(ok), 2);
-		g = cache_get(c, 21, 1);
-		CHECK(g == ok);
+		CHECK_INT(size, 501);
+		g = cache_get(c, 22, 1);
+		CHECK(g == h3);
 		blob_unref(g);
-		blob_unref(big);
+		g = cache_get_any(c, 21);
+		CHECK(g == h2);
+		blob_unref(g);
+		CHECK(cache_get(c, 21, 2) == NULL);      /* another version: no */
+		cache_get_stats(c, &s);
+		CHECK(s.bytes <= 1000);                  /* aside: not in the bound */
+		cache_put(c, 23, 1, ok);                 /* half the bound: kept */
+		CHECK_INT(refs(ok), 2);
+		blob_unref(h1);
+		blob_unref(h2);
+		blob_unref(h3);
 		blob_unref(ok);
 	}
 
