@@ -927,17 +927,26 @@ int site_lookup(struct site *s, uint64_t parent, const char *name, struct node_a
 	struct node dir, n;
 	int ret;
 
+	int tries;
+
 	if (node_decode(parent, &dir))
 		return -ENOENT;
-	pthread_rwlock_rdlock(&s->lock);
-	ret = node_exists(s, &dir);
-	if (!ret)
-		ret = resolve(s, &dir, name, &n);
-	if (ret) {
-		pthread_rwlock_unlock(&s->lock);
-		return ret;
+	/* A render that finds its source changed under it has the updater
+	 * catch up and answers ESTALE: a lookup then simply looks again, at
+	 * the version the updater has made by now. */
+	for (tries = 0; tries < 3; tries++) {
+		pthread_rwlock_rdlock(&s->lock);
+		ret = node_exists(s, &dir);
+		if (!ret)
+			ret = resolve(s, &dir, name, &n);
+		if (ret) {
+			pthread_rwlock_unlock(&s->lock);
+			return ret;
+		}
+		ret = attr_unlock(s, &n, out);
+		if (ret != -ESTALE)
+			break;
 	}
-	ret = attr_unlock(s, &n, out);
 	if (!ret)
 		site_hold(s, out->ino); /* the kernel counts this lookup */
 	return ret;
