@@ -172,6 +172,10 @@ int main(int argc, char *argv[])
 	/* A few malloc arenas, not one per FUSE worker thread: renderings
 	 * are short-lived, and per-thread arenas keep freed memory apart. */
 	mallopt(M_ARENA_MAX, 2);
+	/* Renderings of 64 KiB and more come from and go back to the system
+	 * at once (glibc would otherwise raise this bound as they are freed,
+	 * and keep them in a fragmented heap). */
+	mallopt(M_MMAP_THRESHOLD, 64 * 1024);
 	memset(&conf, 0, sizeof(conf));
 	memset(&opts, 0, sizeof(opts));
 	memset(&fs, 0, sizeof(fs));

@@ -1041,11 +1041,13 @@ int site_open(const struct site_opts *opts, struct site **out, char *err, size_t
 	if (terr.len)
 		log_warn("%.*s", (int)terr.len - 1, terr.data);
 	buf_free(&terr);
-	/* The bound is shared: half for pages, half for posts' rendered
-	 * Markdown, which every folder showing a post uses again, and which
-	 * pages read once must not push out. */
-	s->cache = cache_new(s->o.cache_bytes / 2, s->o.cache_bytes / 512 + 4096);
-	s->bodies = cache_new(s->o.cache_bytes / 2, s->o.cache_bytes / 2048 + 1024);
+	/* The bound is shared: a quarter for pages, which are wanted only
+	 * between the stat that sizes them and the reads that follow (then
+	 * the kernel keeps them); the rest for posts' rendered Markdown,
+	 * which every folder showing a post uses again. */
+	s->cache = cache_new(s->o.cache_bytes / 4, s->o.cache_bytes / 512 + 4096);
+	s->bodies = cache_new(s->o.cache_bytes - s->o.cache_bytes / 4,
+			      s->o.cache_bytes / 2048 + 1024);
 	if (!s->cache || !s->bodies) {
 		ret = -ENOMEM;
 		goto err_site;

@@ -1538,18 +1538,19 @@ static int post_body(struct site *s, struct post *p, uint32_t id, uint64_t ver,
 	json_t *j;
 	char *body, *txt;
 	size_t len;
-	int changed, ret;
+	int changed, ret, have_facts = 0;
 
 	memset(f, 0, sizeof(*f));
 	fb = cache_get(s->bodies, body_key(id, 2), ver);
 	if (html)
 		hb = *html = cache_get(s->bodies, body_key(id, 1), ver);
-	if (fb && (!html || hb)) {
+	if (fb) {
 		ret = facts_from_blob(fb, f);
 		blob_unref(fb);
-		return ret;
+		if (ret || !html || hb)
+			return ret;
+		have_facts = 1; /* only the HTML is to be made */
 	}
-	blob_unref(fb);
 	blob_unref(hb);
 	if (html)
 		*html = NULL;
@@ -1573,10 +1574,12 @@ static int post_body(struct site *s, struct post *p, uint32_t id, uint64_t ver,
 		mo.rewrite_ctx = &rc;
 	}
 	memset(&info, 0, sizeof(info));
-	ret = mdr_render(body, len, &mo, html ? &out : NULL, &info);
+	ret = mdr_render(body, len, &mo, html ? &out : NULL, have_facts ? NULL : &info);
 	free(body);
 	if (ret)
 		goto out;
+	if (have_facts)
+		goto keep_html;
 	f->toc = json_incref(info.toc);
 	f->words = info.words;
 	f->more = info.summary_more ? strdup(info.summary_more) : NULL;
@@ -1593,6 +1596,7 @@ static int post_body(struct site *s, struct post *p, uint32_t id, uint64_t ver,
 		blob_unref(fb);
 	}
 	free(txt);
+keep_html:
 	if (html && !(*html = blob_from(out.data ? out.data : "", out.len, 0)))
 		ret = -ENOMEM;
 	else if (html)

@@ -297,7 +297,11 @@ def read_all(root):
     count = [0]
     t0 = now()
     try:
-        find = grp.popen(["find", ".", "-type", "f", "-print0"],
+        # the site: every file but the intersections under "+" folders
+        # (as many as there are combinations of terms, a derived view
+        # with no counterpart in a static build)
+        find = grp.popen(["find", ".", "-name", "+", "-prune", "-o",
+                          "-type", "f", "-print0"],
                          cwd=root, stdout=subprocess.PIPE, stderr=errf,
                          env=env)
         xargs = grp.popen(["xargs", "-0", "-r", "cat", "--"], cwd=root,
@@ -1453,7 +1457,8 @@ def report(bench, info, args):
              "Hugo both start with them in the page cache. Mount-to-ready "
              "is from the start of `postfs -f -o allow_other,cache=%d` to the "
              "first non-empty listing of `by-tag/`. Read-all is "
-             "`find . -type f -print0 | xargs -0 cat | wc -c`; cold is the "
+             "`find . -name + -prune -o -type f -print0 | xargs -0 cat | wc -c` "
+             "(every file but the intersections under `+/` folders); cold is the "
              "first pass over a fresh mount, warm the second; native is "
              "Hugo's output read after one untimed pass. The trees differ "
              "(postfs also files every post under its tags, categories and "
