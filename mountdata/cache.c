@@ -243,14 +243,6 @@ void cache_put(struct cache *c, uint64_t ino, uint64_t ver, struct blob *b)
 	pthread_mutex_unlock(&c->lock);
 }
 
-void cache_note_size(struct cache *c, uint64_t ino, uint64_t ver, size_t size,
-		     int64_t mtime_ns)
-{
-	pthread_mutex_lock(&c->lock);
-	put(c, ino, ver, NULL, size, mtime_ns);
-	pthread_mutex_unlock(&c->lock);
-}
-
 int cache_attr_any(struct cache *c, uint64_t ino, size_t *size, int64_t *mtime_ns)
 {
 	struct centry *e;

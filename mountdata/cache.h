@@ -62,10 +62,6 @@ int cache_size(struct cache *c, uint64_t ino, uint64_t ver, size_t *size);
  * bound is kept aside instead, the last two such whatever their size:
  * a reader reads a file in many pieces, and each must find it. */
 void cache_put(struct cache *c, uint64_t ino, uint64_t ver, struct blob *b);
-/* Record only the size of (ino, ver)'s rendering (its bytes are kept
- * under another key, shared with other files). */
-void cache_note_size(struct cache *c, uint64_t ino, uint64_t ver, size_t size,
-		     int64_t mtime_ns);
 /* 1 and the size and mtime recorded for ino, whatever its version: the
  * attributes of an inode whose file has changed since, else 0. */
 int cache_attr_any(struct cache *c, uint64_t ino, size_t *size, int64_t *mtime_ns);

@@ -19,7 +19,7 @@
 /* Queries kept besides those the kernel holds, and posts held in all
  * results together; past them the least recently used are dropped. */
 #define QKEEP      1024
-#define QNEXT_DEPTH 4
+#define QNEXT_DEPTH 2
 #define QRES_MAX   (4u << 20)
 
 void qtree_free(struct site *s)

@@ -1045,9 +1045,15 @@ int site_open(const struct site_opts *opts, struct site **out, char *err, size_t
 	 * between the stat that sizes them and the reads that follow (then
 	 * the kernel keeps them); the rest for posts' rendered Markdown,
 	 * which every folder showing a post uses again. */
-	s->cache = cache_new(s->o.cache_bytes / 4, s->o.cache_bytes / 512 + 4096);
-	s->bodies = cache_new(s->o.cache_bytes - s->o.cache_bytes / 4,
-			      s->o.cache_bytes / 2048 + 1024);
+	{
+		/* at least 8 MiB (or all of a smaller bound) for pages */
+		size_t pages = s->o.cache_bytes / 4;
+
+		if (pages < (8u << 20))
+			pages = s->o.cache_bytes < (16u << 20) ? s->o.cache_bytes / 2 : 8u << 20;
+		s->cache = cache_new(pages, s->o.cache_bytes / 512 + 4096);
+		s->bodies = cache_new(s->o.cache_bytes - pages, s->o.cache_bytes / 2048 + 1024);
+	}
 	if (!s->cache || !s->bodies) {
 		ret = -ENOMEM;
 		goto err_site;

@@ -259,8 +259,6 @@ int node_exists(struct site *s, const struct node *n);
  * holds its page (NULL at the ends).  Caller holds lock. */
 void post_neighbours_of(struct site *s, const struct ctx *c, struct slot *sl,
 			struct slot **newer, struct slot **older);
-/* tree.c: the inode a file node has now.  Caller holds lock. */
-uint64_t node_ino_now(struct site *s, struct node *n);
 /* tree.c: posts in a listing context; 1 when its pages paginate. */
 size_t ctx_count(struct site *s, const struct ctx *c);
 int ctx_paginates(const struct ctx *c);
@@ -332,10 +330,16 @@ void update_fini(struct site *s);
  * updater take it in now, and wait (300 ms at most) until it has.
  * Called with no lock held. */
 void site_nudge_wait(struct site *s, const char *src);
+/* The same without waiting. */
+void site_nudge(struct site *s, const char *src);
 
 /* view.c: render a file node.  Called with lock held for reading;
- * drops it (always) before any I/O.  Returns 0 and a blob, or -errno. */
+ * drops it (always) before any I/O.  Returns 0 and a blob, or -errno.
+ * strict: the kernel was already given this version's size, so only the
+ * same bytes will do: a source found changed since its record was made
+ * is -ESTALE (after the updater is nudged).  Otherwise the render is
+ * what gives the size, and the source as it is now serves. */
 int view_render(struct site *s, const struct node *n, uint64_t ver,
-		int64_t mtime_ns, struct blob **out);
+		int64_t mtime_ns, int strict, struct blob **out);
 
 #endif

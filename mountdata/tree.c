@@ -612,7 +612,7 @@ static int attr_unlock_how(struct site *s, const struct node *n, struct node_att
 		pthread_rwlock_unlock(&s->lock);
 		return -EAGAIN;
 	}
-	ret = view_render(s, n, ver, mtime, &b); /* unlocks */
+	ret = view_render(s, n, ver, mtime, 0, &b); /* unlocks */
 	if (ret)
 		return ret;
 	a->size = b->len;
@@ -769,12 +769,6 @@ static int resolve_query(struct site *s, const struct ctx *c, const char *name, 
 	n->ctx.type = CTX_QUERY;
 	n->ctx.query = id;
 	return ctx_listing(s, &n->ctx) ? 0 : -ENOENT;
-}
-
-uint64_t node_ino_now(struct site *s, struct node *n)
-{
-	n->ver = file_gen(s, n);
-	return node_ino(n);
 }
 
 /* Check that file node n exists and give it its current version. */
@@ -1325,7 +1319,7 @@ int site_file_bytes(struct site *s, uint64_t ino, struct site_file *f)
 		pthread_rwlock_unlock(&s->lock);
 		return 0;
 	}
-	return view_render(s, &n, ver, mtime, &f->blob);
+	return view_render(s, &n, ver, mtime, 1, &f->blob);
 }
 
 uint64_t site_parent(struct site *s, uint64_t ino)

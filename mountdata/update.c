@@ -193,15 +193,12 @@ static void touch_neighbours(struct site *s, struct inval *iv, const struct ctx 
 
 	post_neighbours_of(s, c, sl, &nb[0], &nb[1]);
 	for (i = 0; i < 2; i++) {
-		struct node n = { .cls = NC_POSTFILE, .ext = PE_HTML, .ctx = *c };
-
 		if (!nb[i] || !nb[i]->name)
 			continue;
-		n.post = nb[i]->id;
 		snprintf(name, sizeof(name), "%s.html", nb[i]->name);
+		/* its name now leads to a new version; the old inode stays
+		 * as it is for whoever still reads it */
 		inval_add(iv, dir_ino(c), name);
-		/* its inode too: its version bits may come round again */
-		inval_add(iv, node_ino_now(s, &n), NULL);
 	}
 }
 
@@ -970,12 +967,41 @@ static void *updater_main(void *arg)
 	return NULL;
 }
 
+/* Queue src for the updater and wake it; the round count before. */
+static uint64_t nudge(struct updater *up, const char *src)
+{
+	uint64_t one = 1, from;
+	char **v;
+
+	v = realloc(up->nudges, (up->nnudges + 1) * sizeof(*v));
+	if (v) {
+		up->nudges = v;
+		v[up->nnudges] = strdup(src);
+		if (v[up->nnudges])
+			up->nnudges++;
+	}
+	from = up->applied;
+	if (write(up->nfd, &one, sizeof(one)) < 0)
+		(void)0;
+	return from;
+}
+
+void site_nudge(struct site *s, const char *src)
+{
+	struct updater *up = s->up;
+
+	if (!up || !up->running)
+		return;
+	pthread_mutex_lock(&up->nlock);
+	nudge(up, src);
+	pthread_mutex_unlock(&up->nlock);
+}
+
 void site_nudge_wait(struct site *s, const char *src)
 {
 	struct updater *up = s->up;
 	struct timespec until;
-	uint64_t one = 1, from;
-	char **v;
+	uint64_t from;
 
 	if (!up || !up->running)
 		return;
@@ -988,16 +1014,7 @@ void site_nudge_wait(struct site *s, const char *src)
 		until.tv_nsec -= 1000000000L;
 	}
 	pthread_mutex_lock(&up->nlock);
-	v = realloc(up->nudges, (up->nnudges + 1) * sizeof(*v));
-	if (v) {
-		up->nudges = v;
-		v[up->nnudges] = strdup(src);
-		if (v[up->nnudges])
-			up->nnudges++;
-	}
-	from = up->applied;
-	if (write(up->nfd, &one, sizeof(one)) < 0)
-		(void)0;
+	from = nudge(up, src);
 	/* a round that began before the nudge may not include it: wait for
 	 * the one after */
 	while (up->applied < from + 2)

@@ -283,6 +283,7 @@ static void ctx_day_of(const struct slot *sl, struct ctx *c)
 
 /* Post references a rendering needs after the lock is dropped. */
 struct job {
+	int strict;                  /* see view_render */
 	struct post *post;           /* the post of a post page */
 	uint32_t post_id;            /* its slot, and the slot's version then */
 	uint64_t post_ver;
@@ -1528,7 +1529,7 @@ static int facts_from_blob(struct blob *b, struct mdfacts *f)
  * its body's HTML (with the root placeholder), from the cache or made
  * now and kept. */
 static int post_body(struct site *s, struct post *p, uint32_t id, uint64_t ver,
-		     const char *name, struct blob **html, struct mdfacts *f)
+		     const char *name, int strict, struct blob **html, struct mdfacts *f)
 {
 	struct mdr_opts mo = { 0 };
 	struct mdr_info info;
@@ -1558,7 +1559,7 @@ static int post_body(struct site *s, struct post *p, uint32_t id, uint64_t ver,
 	ret = post_read_body(s->srcfd, p, &s->cfg, &body, &len, &changed);
 	if (ret)
 		return ret;
-	if (changed) {
+	if (changed && strict) {
 		/* The source is no longer the one this version of the post
 		 * was made from: its bytes would not be the ones its size
 		 * was given for.  Have the updater catch up, and the kernel
@@ -1566,6 +1567,12 @@ static int post_body(struct site *s, struct post *p, uint32_t id, uint64_t ver,
 		free(body);
 		site_nudge_wait(s, p->src);
 		return -ESTALE;
+	}
+	if (changed) {
+		/* this render gives the size: the source as it is now will
+		 * do, and the updater is told so it catches up at once */
+		site_nudge(s, p->src);
+		ver = 0; /* and nothing is kept under this version's name */
 	}
 	mo.flags = (s->o.unsafe ? MDR_UNSAFE : 0) | (html && name ? 0 : MDR_NO_HTML);
 	mo.summary_words = 70;
@@ -1591,7 +1598,7 @@ static int post_body(struct site *s, struct post *p, uint32_t id, uint64_t ver,
 	jset(j, "auto", jstr(info.summary_auto ? info.summary_auto : ""));
 	txt = json_dumps(j, JSON_COMPACT);
 	json_decref(j);
-	if (txt && (fb = blob_from(txt, strlen(txt), 0))) {
+	if (ver && txt && (fb = blob_from(txt, strlen(txt), 0))) {
 		cache_put(s->bodies, body_key(id, 2), ver, fb);
 		blob_unref(fb);
 	}
@@ -1599,7 +1606,7 @@ static int post_body(struct site *s, struct post *p, uint32_t id, uint64_t ver,
 keep_html:
 	if (html && !(*html = blob_from(out.data ? out.data : "", out.len, 0)))
 		ret = -ENOMEM;
-	else if (html)
+	else if (html && ver)
 		cache_put(s->bodies, body_key(id, 1), ver, *html);
 	if (!f->autos)
 		ret = -ENOMEM;
@@ -1654,7 +1661,7 @@ static int finish_post(struct site *s, struct job *j, struct buf *out)
 	json_t *o = json_object_get(j->view, "post");
 	int ret, want_html = j->kind == JK_TEMPLATE;
 
-	ret = post_body(s, j->post, j->post_id, j->post_ver, j->name,
+	ret = post_body(s, j->post, j->post_id, j->post_ver, j->name, j->strict,
 			want_html ? &hb : NULL, &info);
 	if (ret) {
 		log_warn("%s: cannot read: %s", j->post->src, strerror(-ret));
@@ -1712,11 +1719,13 @@ static int finish(struct site *s, struct job *j, struct buf *out)
 		ret = post_read_source(s->srcfd, j->post, &s->cfg, &data, &len, &changed);
 		if (ret)
 			return ret;
-		if (changed) {
+		if (changed && j->strict) {
 			free(data);
 			site_nudge_wait(s, j->post->src);
 			return -ESTALE;
 		}
+		if (changed)
+			site_nudge(s, j->post->src);
 		buf_add(out, data, len);
 		free(data);
 		return buf_error(out);
@@ -1730,7 +1739,8 @@ static int finish(struct site *s, struct job *j, struct buf *out)
 		for (i = 0; i < j->nsum; i++) {
 			struct mdfacts info;
 
-			if (post_body(s, j->sum[i], j->sum_id[i], j->sum_ver[i], NULL, NULL, &info))
+			if (post_body(s, j->sum[i], j->sum_id[i], j->sum_ver[i], NULL, j->strict,
+				      NULL, &info))
 				memset(&info, 0, sizeof(info));
 			jset(j->sumdst[i], "summary", summary_of(j->sum[i], &info));
 			jset(j->sumdst[i], "word_count", json_integer((json_int_t)info.words));
@@ -1778,7 +1788,7 @@ static void job_free(struct job *j)
 
 
 int view_render(struct site *s, const struct node *n, uint64_t ver,
-		int64_t mtime_ns, struct blob **out)
+		int64_t mtime_ns, int strict, struct blob **out)
 {
 	struct job j;
 	struct buf b = BUF_INIT;
@@ -1786,6 +1796,7 @@ int view_render(struct site *s, const struct node *n, uint64_t ver,
 	int ret;
 
 	memset(&j, 0, sizeof(j));
+	j.strict = strict;
 	*out = NULL;
 	if (n->cls == NC_POSTFILE && n->ext != PE_HTML) {
 		/* a post's JSON and source are the same in every folder that
@@ -1797,7 +1808,9 @@ int view_render(struct site *s, const struct node *n, uint64_t ver,
 		*out = cache_get(s->cache, skey, sver);
 		if (*out) {
 			pthread_rwlock_unlock(&s->lock);
-			cache_note_size(s->cache, ino, ver, (*out)->len, (*out)->mtime_ns);
+			/* under its own name too (the bytes are shared): a reader
+			 * of this inode finds them after the post has moved on */
+			cache_put(s->cache, ino, ver, *out);
 			return 0;
 		}
 	}
@@ -1843,12 +1856,9 @@ int view_render(struct site *s, const struct node *n, uint64_t ver,
 		ret = -ENOMEM;
 		goto out;
 	}
-	if (skey) {
+	if (skey)
 		cache_put(s->cache, skey, sver, *out);
-		cache_note_size(s->cache, ino, ver, (*out)->len, (*out)->mtime_ns);
-	} else {
-		cache_put(s->cache, ino, ver, *out);
-	}
+	cache_put(s->cache, ino, ver, *out);
 out:
 	if (ret && ret != -ENOMEM && ret != -ENOENT && ret != -ESTALE)
 		ret = -EIO;
