@@ -1557,14 +1557,17 @@ static int post_body(struct site *s, struct post *p, uint32_t id, uint64_t ver,
 		*html = NULL;
 
 	ret = post_read_body(s->srcfd, p, &s->cfg, &body, &len, &changed);
-	if (ret)
+	if (ret) {
+		mdfacts_free(f);
 		return ret;
+	}
 	if (changed && strict) {
 		/* The source is no longer the one this version of the post
 		 * was made from: its bytes would not be the ones its size
 		 * was given for.  Have the updater catch up, and the kernel
 		 * look the name up again. */
 		free(body);
+		mdfacts_free(f);
 		site_nudge_wait(s, p->src);
 		return -ESTALE;
 	}
@@ -1739,8 +1742,13 @@ static int finish(struct site *s, struct job *j, struct buf *out)
 		for (i = 0; i < j->nsum; i++) {
 			struct mdfacts info;
 
-			if (post_body(s, j->sum[i], j->sum_id[i], j->sum_ver[i], NULL, j->strict,
-				      NULL, &info))
+			ret = post_body(s, j->sum[i], j->sum_id[i], j->sum_ver[i], NULL, j->strict,
+					NULL, &info);
+			/* a member changed under a listing whose size was given:
+			 * these would not be its bytes */
+			if (ret == -ESTALE)
+				return ret;
+			if (ret)
 				memset(&info, 0, sizeof(info));
 			jset(j->sumdst[i], "summary", summary_of(j->sum[i], &info));
 			jset(j->sumdst[i], "word_count", json_integer((json_int_t)info.words));
