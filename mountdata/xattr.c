@@ -184,7 +184,9 @@ static int xattrs(struct site *s, const struct node *n, const char *name,
 	return 0;
 }
 
-int site_getxattr(struct site *s, uint64_t ino, const char *name, struct buf *out)
+/* One attribute's value (name) or the list of names (name NULL) of the
+ * node ino, as it is now or in the version the kernel still holds. */
+static int node_xattrs(struct site *s, uint64_t ino, const char *name, struct buf *out)
 {
 	struct node n;
 	int ret;
@@ -194,8 +196,15 @@ int site_getxattr(struct site *s, uint64_t ino, const char *name, struct buf *ou
 	pthread_rwlock_rdlock(&s->lock);
 	ret = node_exists(s, &n);
 	if (!ret || ret == -ESTALE)
-		ret = xattrs(s, &n, name, out, 0);
+		ret = xattrs(s, &n, name, out, !name);
 	pthread_rwlock_unlock(&s->lock);
+	return ret ? ret : buf_error(out);
+}
+
+int site_getxattr(struct site *s, uint64_t ino, const char *name, struct buf *out)
+{
+	int ret = node_xattrs(s, ino, name, out);
+
 	if (!ret && !utf8_valid(out->data ? out->data : "", out->len)) {
 		/* file names can be any bytes: values are always UTF-8 */
 		struct buf r = BUF_INIT;
@@ -204,21 +213,12 @@ int site_getxattr(struct site *s, uint64_t ino, const char *name, struct buf *ou
 		buf_reset(out);
 		buf_add(out, r.data ? r.data : "", r.len);
 		buf_free(&r);
+		ret = buf_error(out);
 	}
-	return ret ? ret : buf_error(out);
+	return ret;
 }
 
 int site_listxattr(struct site *s, uint64_t ino, struct buf *out)
 {
-	struct node n;
-	int ret;
-
-	if (node_decode(ino, &n))
-		return -ENOENT;
-	pthread_rwlock_rdlock(&s->lock);
-	ret = node_exists(s, &n);
-	if (!ret || ret == -ESTALE)
-		ret = xattrs(s, &n, NULL, out, 1);
-	pthread_rwlock_unlock(&s->lock);
-	return ret ? ret : buf_error(out);
+	return node_xattrs(s, ino, NULL, out);
 }

@@ -9,9 +9,7 @@ report in its log.  Mounts still up when the run is interrupted are
 taken down at exit, and a daemon whose test runner dies gets SIGTERM.
 """
 import atexit
-import contextlib
 import os
-import re
 import shutil
 import sys
 import time
@@ -65,52 +63,17 @@ def _postfs_ready():
     assert not leftover, "mounts left behind: %s" % leftover
 
 
-@contextlib.contextmanager
-def _mount_factory(tmp_path_factory, label):
-    mounts = []
-
-    def factory(source, *options, wrapper=(), env=None, timeout=None, args=()):
-        """Mount source with the given -o options (each 'name' or
-        'name=value'); wrapper is a command prefix (e.g. setpriv ...),
-        env extra environment variables for the daemon, timeout the
-        seconds to wait for the mount (default util.MOUNT_TIMEOUT), args
-        more command-line arguments (e.g. "-s")."""
-        base = str(tmp_path_factory.mktemp("mnt-" + re.sub(r"[^\w.-]", "_", label),
-                                           numbered=True))
-        m = util.Mount(str(source), os.path.join(base, "mnt"), options,
-                       log_path=os.path.join(base, "postfs.log"), wrapper=wrapper, env=env,
-                       args=args)
-        mounts.append(m)
-        error = None
-        try:
-            m.start(timeout)
-        except RuntimeError as e:
-            error = str(e)
-        if error:
-            pytest.fail(error, pytrace=False)
-        return m
-
-    try:
-        yield factory
-    finally:
-        problems = []
-        for m in reversed(mounts):
-            problems += m.stop()
-        if problems:
-            pytest.fail("\n".join(problems), pytrace=False)
-
-
 @pytest.fixture
 def mount(tmp_path_factory, request):
     """Factory: mount(source, *options) -> util.Mount, down at test end."""
-    with _mount_factory(tmp_path_factory, request.node.name[:40]) as f:
+    with util.mount_factory(tmp_path_factory, request.node.name[:40]) as f:
         yield f
 
 
 @pytest.fixture(scope="module")
 def module_mount(tmp_path_factory, request):
     """Factory like `mount`, whose mounts stay up for the whole module."""
-    with _mount_factory(tmp_path_factory, request.module.__name__[:40]) as f:
+    with util.mount_factory(tmp_path_factory, request.module.__name__[:40]) as f:
         yield f
 
 

@@ -7,6 +7,7 @@ The environment names what to test (meson sets these):
   POSTFS_SOURCE_ROOT  the source tree (tests/corpus/bad)
   POSTFS_VALGRIND=1   run every daemon under valgrind
 """
+import contextlib
 import ctypes
 import datetime
 import html.parser
@@ -314,3 +315,43 @@ def write_post(folder, rel, front_matter, body="Some text.\n", mtime=None):
     if mtime is not None:
         os.utime(path, (mtime, mtime))
     return path
+
+
+@contextlib.contextmanager
+def mount_factory(tmp_path_factory, label):
+    """A factory of mounts for pytest fixtures: factory(source, *options,
+    wrapper=(), env=None, timeout=None, args=()) mounts source with the
+    given -o options (each 'name' or 'name=value') in a new folder of
+    tmp_path_factory and returns its Mount; wrapper is a command prefix
+    (e.g. setpriv ...), env extra environment for the daemon, timeout the
+    seconds to wait for the mount (default MOUNT_TIMEOUT), args more
+    command-line arguments.  Every mount is taken down when the context
+    ends, and a daemon that did not exit cleanly fails the test."""
+    import pytest
+
+    mounts = []
+
+    def factory(source, *options, wrapper=(), env=None, timeout=None, args=()):
+        base = str(tmp_path_factory.mktemp("mnt-" + re.sub(r"[^\w.-]", "_", label),
+                                           numbered=True))
+        m = Mount(str(source), os.path.join(base, "mnt"), options,
+                  log_path=os.path.join(base, "postfs.log"), wrapper=wrapper, env=env,
+                  args=args)
+        mounts.append(m)
+        error = None
+        try:
+            m.start(timeout)
+        except RuntimeError as e:
+            error = str(e)
+        if error:
+            pytest.fail(error, pytrace=False)
+        return m
+
+    try:
+        yield factory
+    finally:
+        problems = []
+        for m in reversed(mounts):
+            problems += m.stop()
+        if problems:
+            pytest.fail("\n".join(problems), pytrace=False)

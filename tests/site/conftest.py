@@ -9,9 +9,7 @@ POSTFS_SOURCE_ROOT as for the mount tests, and POSTFS_BUILD_ROOT (see
 sitecheck.build_root).
 """
 import atexit
-import contextlib
 import os
-import re
 import shutil
 import subprocess
 import sys
@@ -50,42 +48,17 @@ def _postfs_ready():
     _emergency_cleanup()
 
 
-@contextlib.contextmanager
-def _factory(tmp_path_factory, label):
-    mounts = []
-
-    def make(source, *options):
-        base = str(tmp_path_factory.mktemp("mnt-" + re.sub(r"[^\w.-]", "_", label)))
-        m = util.Mount(str(source), os.path.join(base, "mnt"), options,
-                       log_path=os.path.join(base, "postfs.log"))
-        mounts.append(m)
-        try:
-            m.start()
-        except RuntimeError as e:
-            pytest.fail(str(e), pytrace=False)
-        return m
-
-    try:
-        yield make
-    finally:
-        problems = []
-        for m in reversed(mounts):
-            problems += m.stop()
-        if problems:
-            pytest.fail("\n".join(problems), pytrace=False)
-
-
 @pytest.fixture
 def mount(tmp_path_factory, request):
     """mount(source, *options) -> util.Mount, taken down when the test ends."""
-    with _factory(tmp_path_factory, request.node.name[:40]) as f:
+    with util.mount_factory(tmp_path_factory, request.node.name[:40]) as f:
         yield f
 
 
 @pytest.fixture(scope="module")
 def module_mount(tmp_path_factory, request):
     """Like mount, for a whole module."""
-    with _factory(tmp_path_factory, request.module.__name__[:40]) as f:
+    with util.mount_factory(tmp_path_factory, request.module.__name__[:40]) as f:
         yield f
 
 
