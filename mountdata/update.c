@@ -37,6 +37,14 @@ struct pend {
 	unsigned kind;
 };
 
+/* A change read from SOURCE, waiting for the round's commit. */
+struct change {
+	char *rel;                   /* the source, relative to SOURCE */
+	struct post *post;           /* its new record (owned until filed), or NULL */
+	char *err;                   /* why it could not be read, or NULL */
+	struct post *old, *now;      /* what the commit swapped, for its log */
+};
+
 struct sched {
 	int64_t t;                   /* seconds since the epoch */
 	uint32_t id;                 /* slot id */
@@ -57,6 +65,9 @@ struct updater {
 	int running;
 	struct site_notify notify;
 	struct hmap pending;         /* rel -> struct pend */
+	struct change **changes;     /* this round's changes, in order */
+	size_t nchanges, capchanges;
+	struct hmap changed;         /* rel -> its latest struct change */
 	int rescan_all, theme_changed;
 	struct sched *heap;          /* min-heap of scheduled changes */
 	size_t nheap, capheap;
@@ -398,57 +409,132 @@ static void arm_timer(struct updater *up)
 
 /* ---- applying a change ----------------------------------------------------------- */
 
-/* Give slot rel its new record p (NULL: the source is gone or not a
- * post), or the error that kept it from being read. */
-static void apply(struct site *s, const char *rel, struct post *p, const char *err)
+static void changes_clear(struct updater *up)
+{
+	size_t i;
+
+	for (i = 0; i < up->nchanges; i++) {
+		post_unref(up->changes[i]->post);
+		free(up->changes[i]->rel);
+		free(up->changes[i]->err);
+		free(up->changes[i]);
+	}
+	up->nchanges = 0;
+	hmap_free(&up->changed);
+}
+
+/* File one change under the write lock already held: slot rel gets its
+ * new record p (NULL: the source is gone or not a post), or the error
+ * that kept it from being read.  The kernel names to forget go to iv. */
+static void commit_one(struct site *s, struct inval *iv, struct change *c, int64_t t)
 {
 	struct updater *up = s->up;
-	struct inval iv = { 0 };
-	struct slot *sl;
-	struct post *old;
-	int64_t t = now_ns();
+	struct slot *sl = hmap_get(&s->by_src, c->rel, strlen(c->rel));
+	struct post *p = c->post;
 
-	pthread_rwlock_wrlock(&s->lock);
-	sl = hmap_get(&s->by_src, rel, strlen(rel));
-	if (!sl && (p || err))
-		sl = slot_new(s, rel);
-	if (!sl) {
-		pthread_rwlock_unlock(&s->lock);
-		post_unref(p);
+	if (!sl && (p || c->err))
+		sl = slot_new(s, c->rel);
+	if (!sl)
 		return;
-	}
-	touch_post(s, &iv, sl);
-	touch_queries(s, &iv);
+	touch_post(s, iv, sl);
 	slot_hide(s, sl, t);
-	old = sl->post;
-	if (old)
-		dirposts_add(s, rel, -1);
+	c->old = sl->post;
+	if (c->old)
+		dirposts_add(s, c->rel, -1);
 	sl->post = p;
+	c->post = NULL; /* the slot owns it now */
 	if (p)
-		dirposts_add(s, rel, 1);
+		dirposts_add(s, c->rel, 1);
 	free(sl->load_err);
-	sl->load_err = err ? strdup(err) : NULL;
+	sl->load_err = c->err ? strdup(c->err) : NULL;
 	if (p && post_visible(p, t / 1000000000LL, s->o.drafts, s->o.future) &&
 	    slot_show(s, sl, t, 0))
-		log_error("%s: out of memory while filing the post", rel);
+		log_error("%s: out of memory while filing the post", c->rel);
 	sl->ver = site_tick(s);
 	sl->gen++;
-	touch_post(s, &iv, sl);
+	touch_post(s, iv, sl);
 	if (p)
 		heap_push(up, post_next_change(p, t / 1000000000LL, s->o.drafts, s->o.future),
 			  sl->id);
+	c->now = sl->post;
+}
+
+/* Apply every change of the round at once: readers see the tree before
+ * the round or after it, never half of it (a folder renamed is never seen
+ * with some of its posts gone).  Sources were read before, outside the
+ * lock; logging, freeing and telling the kernel come after it. */
+static void commit(struct site *s)
+{
+	struct updater *up = s->up;
+	struct inval iv = { 0 };
+	int64_t t = now_ns();
+	size_t i;
+
+	if (!up->nchanges)
+		return;
+	pthread_rwlock_wrlock(&s->lock);
+	touch_queries(s, &iv);
+	for (i = 0; i < up->nchanges; i++)
+		commit_one(s, &iv, up->changes[i], t);
 	pthread_rwlock_unlock(&s->lock);
 
-	if (p && (!old || old->nerrs || p->nerrs))
-		log_post_errors(p);
-	if (!p && old)
-		log_info("%s: removed", rel);
-	else if (p && !old)
-		log_info("%s: added", rel);
-	else if (p)
-		log_debug("%s: changed", rel);
-	post_unref(old);
+	for (i = 0; i < up->nchanges; i++) {
+		struct change *c = up->changes[i];
+		struct post *p = c->now, *old = c->old;
+
+		/* the slot may have moved on within the round: log what this
+		 * change did, from the records it swapped */
+		if (p && (!old || old->nerrs || p->nerrs))
+			log_post_errors(p);
+		if (!p && old)
+			log_info("%s: removed", c->rel);
+		else if (p && !old)
+			log_info("%s: added", c->rel);
+		else if (p)
+			log_debug("%s: changed", c->rel);
+		post_unref(old);
+	}
+	changes_clear(up);
 	inval_send(s, &iv);
+}
+
+/* Queue a change for the round's commit.  p is taken over; err copied.
+ * When memory runs short the round so far is committed first. */
+static void apply(struct site *s, const char *rel, struct post *p, const char *err)
+{
+	struct updater *up = s->up;
+	struct change *c;
+
+	if (up->nchanges == up->capchanges) {
+		size_t cap = up->capchanges ? up->capchanges * 2 : 64;
+		struct change **v = realloc(up->changes, cap * sizeof(*v));
+
+		if (!v) {
+			commit(s);
+			if (!up->capchanges) {
+				log_error("%s: out of memory while applying a change", rel);
+				post_unref(p);
+				return;
+			}
+		} else {
+			up->changes = v;
+			up->capchanges = cap;
+		}
+	}
+	c = calloc(1, sizeof(*c));
+	if (!c || !(c->rel = strdup(rel)) || (err && !(c->err = strdup(err))) ||
+	    hmap_put(&up->changed, c->rel, strlen(c->rel), c)) {
+		if (c) {
+			free(c->rel);
+			free(c->err);
+		}
+		free(c);
+		log_error("%s: out of memory while applying a change", rel);
+		post_unref(p);
+		return;
+	}
+	c->post = p;
+	up->changes[up->nchanges++] = c;
 }
 
 /* The stamp of a source as post records keep it. */
@@ -551,6 +637,7 @@ static void refresh_file(struct site *s, const char *rel, int bundle)
 	struct stat st;
 	struct slot *sl;
 	struct post *p = NULL;
+	struct change *c;
 	char errbuf[256];
 	int ret, unchanged = 0;
 
@@ -564,13 +651,20 @@ static void refresh_file(struct site *s, const char *rel, int bundle)
 		apply(s, rel, NULL, NULL);
 		return;
 	}
-	pthread_rwlock_rdlock(&s->lock);
-	sl = hmap_get(&s->by_src, rel, strlen(rel));
-	if (sl && sl->post && same_stamp(sl->post, &st))
-		unchanged = 1;
-	pthread_rwlock_unlock(&s->lock);
-	if (unchanged)
-		return;
+	c = hmap_get(&s->up->changed, rel, strlen(rel));
+	if (c) {
+		/* read already this round: what the commit will file */
+		if (c->post && same_stamp(c->post, &st))
+			return;
+	} else {
+		pthread_rwlock_rdlock(&s->lock);
+		sl = hmap_get(&s->by_src, rel, strlen(rel));
+		if (sl && sl->post && same_stamp(sl->post, &st))
+			unchanged = 1;
+		pthread_rwlock_unlock(&s->lock);
+		if (unchanged)
+			return;
+	}
 	ret = post_load(s->srcfd, rel, bundle, &s->cfg, &p);
 	if (ret == -ENOENT || ret == -EISDIR || ret == -EINVAL) {
 		apply(s, rel, NULL, NULL);
@@ -867,6 +961,7 @@ static void process(struct site *s)
 				touch_res(s, p->rel);
 		}
 	}
+	commit(s);
 	i = 0;
 	while ((p = hmap_next(&up->pending, &i))) {
 		free(p->rel);
@@ -1139,6 +1234,8 @@ void update_fini(struct site *s)
 		free(p);
 	}
 	hmap_free(&up->pending);
+	changes_clear(up);
+	free(up->changes);
 	for (i = 0; i < up->nwd; i++)
 		free(up->wdpath[i]);
 	free(up->wdpath);

@@ -451,6 +451,34 @@ def test_folder_renamed_hidden_and_back(site):
     assert util.read_json(P(m, "posts/gamma.json"))["title"] == "Gamma edited"
 
 
+def test_folder_rename_seen_whole(site):
+    """A folder renamed back and forth while a reader lists the posts:
+    every listing holds all four posts, each under one of its two
+    sources, never some moved and some missing."""
+    m = site
+    seen_sources = set()
+    done = 0
+    flips = 10
+    for i in range(flips):
+        a, b = ("blog", "journal") if i % 2 == 0 else ("journal", "blog")
+        os.rename(os.path.join(m.source, a), os.path.join(m.source, b))
+        t0 = time.monotonic()
+        while True:
+            posts = util.posts_of(m.path)
+            assert sorted(p["name"] for p in posts) == ["alpha", "beta", "delta", "gamma"], \
+                "a listing during a folder rename: %r" % sorted(p["source"] for p in posts)
+            srcs = {p["source"] for p in posts if p["name"] != "delta"}
+            dirs = {s.split("/")[0] for s in srcs}
+            assert len(dirs) == 1, "posts of one folder listed under two: %r" % sorted(srcs)
+            seen_sources |= srcs
+            if dirs == {b}:
+                done += 1
+                break
+            assert time.monotonic() - t0 < lu.VISIBLE, "rename %d not seen" % i
+    assert done == flips
+    assert {"blog/alpha.md", "journal/alpha.md"} <= seen_sources
+
+
 def test_folder_tree_created_and_removed(site):
     """A tree of folders and posts made at once (faster than a watch can
     be added to each new folder) shows whole; removed, it goes whole."""
