@@ -172,6 +172,16 @@ static struct blob *huge_get(struct cache *c, uint64_t ino, const uint64_t *ver)
 	return NULL;
 }
 
+static int huge_get_peek(const struct cache *c, uint64_t ino, uint64_t ver)
+{
+	int i;
+
+	for (i = 0; i < CACHE_HUGE; i++)
+		if (c->huge[i].blob && c->huge[i].ino == ino && c->huge[i].ver == ver)
+			return 1;
+	return 0;
+}
+
 static void huge_put(struct cache *c, uint64_t ino, uint64_t ver, struct blob *b)
 {
 	int i;
@@ -213,9 +223,48 @@ struct blob *cache_get_any(struct cache *c, uint64_t ino)
 	if (e && e->blob)
 		b = blob_ref(e->blob);
 	else
-		b = huge_get(c, ino, NULL);
+		b = huge_get(c, ino, e ? &e->ver : NULL);
 	pthread_mutex_unlock(&c->lock);
 	return b;
+}
+
+/* What the record for ino, whatever its version, says; 1 when there is one. */
+static int record_any(struct cache *c, uint64_t ino, size_t *size, int64_t *mtime_ns,
+		      uint64_t *ver)
+{
+	struct centry *e;
+	int found = 0;
+
+	pthread_mutex_lock(&c->lock);
+	e = find(c, ino);
+	if (e) {
+		*size = e->size;
+		*mtime_ns = e->mtime_ns;
+		*ver = e->ver;
+		found = 1;
+	}
+	pthread_mutex_unlock(&c->lock);
+	return found;
+}
+
+int cache_size_only(struct cache *c, uint64_t ino, uint64_t ver)
+{
+	struct centry *e;
+	int only;
+
+	pthread_mutex_lock(&c->lock);
+	e = find(c, ino);
+	only = e && e->ver == ver && !e->blob && !huge_get_peek(c, ino, ver);
+	pthread_mutex_unlock(&c->lock);
+	return only;
+}
+
+int cache_ver_any(struct cache *c, uint64_t ino, uint64_t *ver)
+{
+	size_t size;
+	int64_t mtime_ns;
+
+	return record_any(c, ino, &size, &mtime_ns, ver);
 }
 
 int cache_size(struct cache *c, uint64_t ino, uint64_t ver, size_t *size)
@@ -245,18 +294,9 @@ void cache_put(struct cache *c, uint64_t ino, uint64_t ver, struct blob *b)
 
 int cache_attr_any(struct cache *c, uint64_t ino, size_t *size, int64_t *mtime_ns)
 {
-	struct centry *e;
-	int found = 0;
+	uint64_t ver;
 
-	pthread_mutex_lock(&c->lock);
-	e = find(c, ino);
-	if (e) {
-		*size = e->size;
-		*mtime_ns = e->mtime_ns;
-		found = 1;
-	}
-	pthread_mutex_unlock(&c->lock);
-	return found;
+	return record_any(c, ino, size, mtime_ns, &ver);
 }
 
 static void put(struct cache *c, uint64_t ino, uint64_t ver, struct blob *b, size_t size,

@@ -65,6 +65,11 @@ void cache_put(struct cache *c, uint64_t ino, uint64_t ver, struct blob *b);
 /* 1 and the size and mtime recorded for ino, whatever its version: the
  * attributes of an inode whose file has changed since, else 0. */
 int cache_attr_any(struct cache *c, uint64_t ino, size_t *size, int64_t *mtime_ns);
+/* 1 when the size of (ino, ver) is known but its bytes are not kept. */
+int cache_size_only(struct cache *c, uint64_t ino, uint64_t ver);
+/* 1 and the version of the record kept for ino (the last rendering or
+ * size given for it), whatever that version is, else 0. */
+int cache_ver_any(struct cache *c, uint64_t ino, uint64_t *ver);
 /* Forget everything about ino. */
 void cache_drop(struct cache *c, uint64_t ino);
 void cache_get_stats(struct cache *c, struct cache_stats *out);

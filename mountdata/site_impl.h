@@ -54,6 +54,8 @@ struct slot {
 	int32_t sort_ns;             /* vectors (its date when shown) */
 	uint64_t ver;                /* changes when post or name changes */
 	uint8_t gen;                 /* counts those changes: in inodes */
+	uint8_t salt;                /* moves its pages' inode numbers off a
+	                                number last given for other bytes */
 	struct term **member_of[TAX_MAX]; /* the terms it is filed under */
 	unsigned nmember_of[TAX_MAX];
 	struct dayb *day;            /* the day it is filed under */
@@ -257,6 +259,19 @@ struct listing *ctx_listing(struct site *s, const struct ctx *c);
 int node_exists(struct site *s, const struct node *n);
 /* tree.c: the posts before and after sl in the folder of context c that
  * holds its page (NULL at the ends).  Caller holds lock. */
+/* 1 when the page of sl in the folder of c exists and the number its
+ * inode has now was last given to the kernel (with a size) for other
+ * bytes: the few version bits an inode number carries coincided.  The
+ * caller (the updater, holding the lock for writing) then moves sl's
+ * pages to other numbers with sl->salt. */
+int post_page_collides(struct site *s, struct slot *sl, const struct ctx *c);
+/* Make and keep the bytes of the file name in folder parent as the model
+ * has them now, when its size is known (so the kernel may hold it) but
+ * its bytes are no longer kept; a source changed since is not used (no
+ * bytes then).  1 when it rendered.  The updater calls this for files a
+ * change is about to give a new version: whoever opened the old one can
+ * still read it whole.  Takes the lock for reading. */
+int site_keep_bytes(struct site *s, uint64_t parent, const char *name);
 void post_neighbours_of(struct site *s, const struct ctx *c, struct slot *sl,
 			struct slot **newer, struct slot **older);
 /* tree.c: posts in a listing context; 1 when its pages paginate. */

@@ -381,9 +381,18 @@ static uint8_t file_gen(struct site *s, const struct node *n)
 
 	if (n->cls == NC_POSTFILE && n->ext == PE_HTML) {
 		struct slot *sl = site_slot(s, n->post), *a, *b;
-		unsigned g = sl->gen + theme;
+		unsigned g = sl->gen + sl->salt + theme;
+		struct query *q;
 
-		/* its neighbours: who they are, and their own versions */
+		if (n->ctx.type == CTX_QUERY && n->ctx.query &&
+		    (q = query_ensure(s, n->ctx.query))) {
+			/* a query's result counts its changes, neighbours
+			 * and their titles included: a sum that only grows */
+			g += q->l.gen;
+			return (uint8_t)(g & NODE_VER_POST);
+		}
+		/* its neighbours: who they are, and their own versions (a
+		 * hash, which can coincide: see post_page_collides) */
 		post_neighbours_of(s, &n->ctx, sl, &a, &b);
 		if (a)
 			g += a->id * 3 + a->gen * 5;
@@ -397,6 +406,23 @@ static uint8_t file_gen(struct site *s, const struct node *n)
 		return theme;
 	l = ctx_listing(s, &n->ctx);
 	return (uint8_t)(l->gen + (n->file == LF_INDEX_JSON ? 0 : theme));
+}
+
+static void file_version(struct site *s, const struct node *n, uint64_t *ver,
+			 int64_t *mtime, int *templated);
+
+int post_page_collides(struct site *s, struct slot *sl, const struct ctx *c)
+{
+	struct node n = { .cls = NC_POSTFILE, .ext = PE_HTML, .post = sl->id, .ctx = *c };
+	uint64_t ver, given;
+	int64_t mtime;
+	int templated;
+
+	if (!sl->visible || !sl->name || !member_of(s, sl, c))
+		return 0;
+	n.ver = file_gen(s, &n);
+	file_version(s, &n, &ver, &mtime, &templated);
+	return cache_ver_any(s->cache, node_ino(&n), &given) && given != ver;
 }
 
 /* 0 when node n exists now, else -ENOENT, or -ESTALE for an older
@@ -946,6 +972,34 @@ int site_lookup(struct site *s, uint64_t parent, const char *name, struct node_a
 	return ret;
 }
 
+int site_keep_bytes(struct site *s, uint64_t parent, const char *name)
+{
+	struct node dir, n;
+	struct blob *b;
+	uint64_t ver;
+	int64_t mtime;
+	int templated;
+
+	if (node_decode(parent, &dir))
+		return 0;
+	pthread_rwlock_rdlock(&s->lock);
+	if (node_exists(s, &dir) || resolve(s, &dir, name, &n) ||
+	    (n.cls != NC_LISTFILE && n.cls != NC_POSTFILE) ||
+	    (n.cls == NC_LISTFILE && n.file == LF_STATUS)) {
+		pthread_rwlock_unlock(&s->lock);
+		return 0;
+	}
+	file_version(s, &n, &ver, &mtime, &templated);
+	if (!cache_size_only(s->cache, node_ino(&n), ver)) {
+		pthread_rwlock_unlock(&s->lock);
+		return 0;
+	}
+	if (view_render(s, &n, ver, mtime, 1, &b)) /* unlocks */
+		return 0;
+	blob_unref(b);
+	return 1;
+}
+
 /* ---- listing folders ------------------------------------------------------ */
 
 struct dirb {
@@ -1284,6 +1338,9 @@ int site_read_node(struct site *s, uint64_t ino, struct site_file *out)
 		/* the file changed, or went, since this reader looked it up:
 		 * its own version's bytes, if they are still kept */
 		out->blob = cache_get_any(s->cache, ino);
+		if (!out->blob)
+			log_debug("inode %llx: a read of a version no longer kept",
+				  (unsigned long long)ino);
 		return out->blob ? 0 : ret;
 	}
 	if (ret || out->fd >= 0 || out->blob)
@@ -1294,7 +1351,7 @@ int site_read_node(struct site *s, uint64_t ino, struct site_file *out)
 int site_file_bytes(struct site *s, uint64_t ino, struct site_file *f)
 {
 	struct node n;
-	uint64_t ver;
+	uint64_t ver, given;
 	int64_t mtime;
 	int templated, ret;
 
@@ -1307,6 +1364,9 @@ int site_file_bytes(struct site *s, uint64_t ino, struct site_file *f)
 	if (ret == -ESTALE || ret == -ENOENT) {
 		pthread_rwlock_unlock(&s->lock);
 		f->blob = cache_get_any(s->cache, ino);
+		if (!f->blob)
+			log_debug("inode %llx: a read of a version no longer kept",
+				  (unsigned long long)ino);
 		return f->blob ? 0 : -ESTALE;
 	}
 	if (ret) {
@@ -1314,6 +1374,16 @@ int site_file_bytes(struct site *s, uint64_t ino, struct site_file *f)
 		return ret;
 	}
 	file_version(s, &n, &ver, &mtime, &templated);
+	/* before cache_get, which forgets a record of another version */
+	if (cache_ver_any(s->cache, ino, &given) && given != ver) {
+		/* The file changed, yet its number did not (an inode keeps
+		 * only a few bits of the version, and they can coincide):
+		 * the kernel holds the size of the version last given, so
+		 * those bytes or none, never the new ones under the old size. */
+		pthread_rwlock_unlock(&s->lock);
+		f->blob = cache_get_any(s->cache, ino);
+		return f->blob ? 0 : -ESTALE;
+	}
 	f->blob = cache_get(s->cache, ino, ver);
 	if (f->blob) {
 		pthread_rwlock_unlock(&s->lock);

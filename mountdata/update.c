@@ -76,25 +76,35 @@ struct updater {
 
 /* ---- invalidations ------------------------------------------------------ */
 
+/* A post's page in one folder. */
+struct pageref {
+	uint32_t post;               /* slot id */
+	struct ctx c;
+};
+
 struct inval {
 	struct hmap seen;            /* dedup: "ino/name" and "#ino" keys */
 	char **keys;
 	size_t nkeys, cap;
+	struct pageref *pages;       /* the post pages among them */
+	size_t npages, cappages;
 };
 
-static void inval_add(struct inval *iv, uint64_t parent, const char *name)
+/* Add a name (or, name NULL, a folder's own attributes and listing) to
+ * tell the kernel about; 1 when it was not there yet. */
+static int inval_add(struct inval *iv, uint64_t parent, const char *name)
 {
 	char *k;
 
 	if (name) {
 		if (asprintf(&k, "%llx/%s", (unsigned long long)parent, name) < 0)
-			return;
+			return 0;
 	} else if (asprintf(&k, "#%llx", (unsigned long long)parent) < 0) {
-		return;
+		return 0;
 	}
 	if (hmap_get(&iv->seen, k, strlen(k))) {
 		free(k);
-		return;
+		return 0;
 	}
 	if (iv->nkeys == iv->cap) {
 		size_t cap = iv->cap ? iv->cap * 2 : 64;
@@ -102,18 +112,55 @@ static void inval_add(struct inval *iv, uint64_t parent, const char *name)
 
 		if (!v) {
 			free(k);
-			return;
+			return 0;
 		}
 		iv->keys = v;
 		iv->cap = cap;
 	}
 	if (hmap_put(&iv->seen, k, strlen(k), k)) {
 		free(k);
-		return;
+		return 0;
 	}
 	iv->keys[iv->nkeys++] = k;
+	return 1;
 }
 
+/* The page of sl in the folder of c: its name, and the page itself for
+ * fix_collisions. */
+static void inval_page(struct inval *iv, uint64_t dir, const struct ctx *c, struct slot *sl)
+{
+	char name[NAME_MAX + 16];
+
+	snprintf(name, sizeof(name), "%s.html", sl->name);
+	if (!inval_add(iv, dir, name))
+		return;
+	if (iv->npages == iv->cappages) {
+		size_t cap = iv->cappages ? iv->cappages * 2 : 32;
+		struct pageref *v = realloc(iv->pages, cap * sizeof(*v));
+
+		if (!v)
+			return;
+		iv->pages = v;
+		iv->cappages = cap;
+	}
+	iv->pages[iv->npages].post = sl->id;
+	iv->pages[iv->npages].c = *c;
+	iv->npages++;
+}
+
+static void inval_free(struct inval *iv)
+{
+	size_t i;
+
+	for (i = 0; i < iv->nkeys; i++)
+		free(iv->keys[i]);
+	free(iv->keys);
+	free(iv->pages);
+	hmap_free(&iv->seen);
+	memset(iv, 0, sizeof(*iv));
+}
+
+/* Tell the kernel, and empty iv. */
 static void inval_send(struct site *s, struct inval *iv)
 {
 	struct updater *up = s->up;
@@ -130,11 +177,8 @@ static void inval_send(struct site *s, struct inval *iv)
 			ino = strtoull(k, NULL, 16);
 			up->notify.inval_entry(up->notify.ctx, ino, slash + 1, strlen(slash + 1));
 		}
-		free(k);
 	}
-	free(iv->keys);
-	hmap_free(&iv->seen);
-	memset(iv, 0, sizeof(*iv));
+	inval_free(iv);
 }
 
 static uint64_t dir_ino(const struct ctx *c)
@@ -199,17 +243,14 @@ static void touch_neighbours(struct site *s, struct inval *iv, const struct ctx 
 			     struct slot *sl)
 {
 	struct slot *nb[2];
-	char name[NAME_MAX + 16];
 	int i;
 
 	post_neighbours_of(s, c, sl, &nb[0], &nb[1]);
 	for (i = 0; i < 2; i++) {
-		if (!nb[i] || !nb[i]->name)
-			continue;
-		snprintf(name, sizeof(name), "%s.html", nb[i]->name);
 		/* its name now leads to a new version; the old inode stays
 		 * as it is for whoever still reads it */
-		inval_add(iv, dir_ino(c), name);
+		if (nb[i] && nb[i]->name)
+			inval_page(iv, dir_ino(c), c, nb[i]);
 	}
 }
 
@@ -229,7 +270,8 @@ static void touch_post(struct site *s, struct inval *iv, struct slot *sl)
 	c.type = CTX_POSTS;
 	touch_ctx(s, iv, &c);
 	touch_neighbours(s, iv, &c, sl);
-	for (e = 0; e < 3; e++) {
+	inval_page(iv, dir_ino(&c), &c, sl);
+	for (e = 1; e < 3; e++) {
 		snprintf(name, sizeof(name), "%s%s", sl->name, ext[e]);
 		inval_add(iv, dir_ino(&c), name);
 	}
@@ -246,10 +288,9 @@ static void touch_post(struct site *s, struct inval *iv, struct slot *sl)
 			c.term = sl->member_of[t][i]->id;
 			touch_ctx(s, iv, &c);
 			touch_neighbours(s, iv, &c, sl);
-			for (e = 0; e < 2; e++) {
-				snprintf(name, sizeof(name), "%s%s", sl->name, ext[e]);
-				inval_add(iv, dir_ino(&c), name);
-			}
+			inval_page(iv, dir_ino(&c), &c, sl);
+			snprintf(name, sizeof(name), "%s.json", sl->name);
+			inval_add(iv, dir_ino(&c), name);
 		}
 	}
 	if (sl->day) {
@@ -274,9 +315,37 @@ static void touch_post(struct site *s, struct inval *iv, struct slot *sl)
 		c.month = sl->day->m;
 		c.day = sl->day->d;
 		touch_neighbours(s, iv, &c, sl);
-		for (e = 0; e < 2; e++) {
-			snprintf(name, sizeof(name), "%s%s", sl->name, ext[e]);
-			inval_add(iv, dir_ino(&c), name);
+		inval_page(iv, dir_ino(&c), &c, sl);
+		snprintf(name, sizeof(name), "%s.json", sl->name);
+		inval_add(iv, dir_ino(&c), name);
+	}
+}
+
+/* After changes, under the write lock: a post page whose inode number is
+ * still one last given for other bytes (its version bits coincided) is
+ * moved, with all its post's pages, to other numbers, so that nobody
+ * holding the old number and its size ever reads the new bytes. */
+static void fix_collisions(struct site *s, struct inval *iv)
+{
+	size_t i;
+	int pass, moved = 1;
+
+	for (pass = 0; pass < 4 && moved; pass++) {
+		moved = 0;
+		for (i = 0; i < iv->npages; i++) {
+			struct slot *sl = site_slot(s, iv->pages[i].post);
+			int tries = 0;
+
+			while (sl && tries < 8 && post_page_collides(s, sl, &iv->pages[i].c)) {
+				sl->salt++;
+				tries++;
+			}
+			if (tries) {
+				log_debug("%s: its page numbers moved off numbers in use",
+					  sl->src);
+				touch_post(s, iv, sl);
+				moved = 1;
+			}
 		}
 	}
 }
@@ -459,6 +528,49 @@ static void commit_one(struct site *s, struct inval *iv, struct change *c, int64
 	c->now = sl->post;
 }
 
+/* At most this many files are made again per round by keep_promised. */
+#define KEEP_MAX 64
+
+/* Before a round's changes are applied: the files they give a new
+ * version whose size the kernel may hold (it is known) while their bytes
+ * are no longer kept are made again from the model as it still is, so a
+ * reader who opened one just before reads the version it opened, whole,
+ * rather than ESTALE.  Post files first, then listings; bounded. */
+static void keep_promised(struct site *s)
+{
+	struct updater *up = s->up;
+	struct inval pre = { 0 };
+	size_t i, kept = 0;
+	int pass;
+
+	pthread_rwlock_rdlock(&s->lock);
+	for (i = 0; i < up->nchanges; i++) {
+		struct slot *sl = hmap_get(&s->by_src, up->changes[i]->rel,
+					   strlen(up->changes[i]->rel));
+
+		if (sl && sl->visible)
+			touch_post(s, &pre, sl);
+	}
+	pthread_rwlock_unlock(&s->lock);
+	for (pass = 0; pass < 2; pass++) {
+		for (i = 0; i < pre.nkeys && kept < KEEP_MAX; i++) {
+			char *k = pre.keys[i], *slash = strchr(k, '/');
+			int listing;
+
+			if (k[0] == '#' || !slash)
+				continue;
+			listing = !strncmp(slash + 1, "index", 5) || !strcmp(slash + 1, "feed.xml") ||
+				  !strcmp(slash + 1, "sitemap.xml");
+			if (listing != pass)
+				continue;
+			kept += site_keep_bytes(s, strtoull(k, NULL, 16), slash + 1);
+		}
+	}
+	if (kept)
+		log_debug("kept the bytes of %zu files about to change", kept);
+	inval_free(&pre);
+}
+
 /* Apply every change of the round at once: readers see the tree before
  * the round or after it, never half of it (a folder renamed is never seen
  * with some of its posts gone).  Sources were read before, outside the
@@ -472,10 +584,12 @@ static void commit(struct site *s)
 
 	if (!up->nchanges)
 		return;
+	keep_promised(s);
 	pthread_rwlock_wrlock(&s->lock);
 	touch_queries(s, &iv);
 	for (i = 0; i < up->nchanges; i++)
 		commit_one(s, &iv, up->changes[i], t);
+	fix_collisions(s, &iv);
 	pthread_rwlock_unlock(&s->lock);
 
 	for (i = 0; i < up->nchanges; i++) {
@@ -782,6 +896,7 @@ static void run_schedule(struct site *s)
 				slot_hide(s, sl, e.t * 1000000000LL);
 			}
 			touch_post(s, &iv, sl);
+			fix_collisions(s, &iv);
 			log_info("%s: %s", sl->src, vis ? "published (its date has come)"
 						    : "withdrawn (it expired)");
 		}
@@ -1107,6 +1222,13 @@ void site_nudge_wait(struct site *s, const char *src)
 	if (until.tv_nsec >= 1000000000L) {
 		until.tv_sec++;
 		until.tv_nsec -= 1000000000L;
+	}
+	if (pthread_equal(pthread_self(), up->th)) {
+		/* the updater itself, keeping old bytes: nothing to wait for */
+		pthread_mutex_lock(&up->nlock);
+		nudge(up, src);
+		pthread_mutex_unlock(&up->nlock);
+		return;
 	}
 	pthread_mutex_lock(&up->nlock);
 	from = nudge(up, src);

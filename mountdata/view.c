@@ -1667,7 +1667,11 @@ static int finish_post(struct site *s, struct job *j, struct buf *out)
 	ret = post_body(s, j->post, j->post_id, j->post_ver, j->name, j->strict,
 			want_html ? &hb : NULL, &info);
 	if (ret) {
-		log_warn("%s: cannot read: %s", j->post->src, strerror(-ret));
+		/* gone or changed under the render: the updater is on its way */
+		if (ret == -ENOENT || ret == -ESTALE)
+			log_debug("%s: cannot read: %s", j->post->src, strerror(-ret));
+		else
+			log_warn("%s: cannot read: %s", j->post->src, strerror(-ret));
 		return ret;
 	}
 	if (hb) {

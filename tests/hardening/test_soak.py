@@ -214,12 +214,25 @@ def http_reader(port, urls, stats, stop, allowed404, seed):
             with stats.lock:
                 stats.ok += 1
                 stats.bytes += len(data)
-        elif r.status == 404 and allowed404(url):
+        elif (r.status == 404 or (r.status == 403 and url.endswith("/"))) and allowed404(url):
+            # 403: a folder that vanished between nginx's stat of it and
+            # its look for index.html (nginx's answer for a folder with no
+            # index), as on any file system
             with stats.lock:
                 stats.allowed_404 += 1
         else:
             stats.fail("GET %s: %d" % (url, r.status))
     conn.close()
+
+
+def removed(stats, what, rel, allowed404):
+    """ENOENT at what (open or read) of rel: counted with the 404s when
+    rel may have been removed, else a failure."""
+    if allowed404("/" + rel):
+        with stats.lock:
+            stats.allowed_404 += 1
+    else:
+        stats.fail("%s %s: ENOENT" % (what, rel))
 
 
 def direct_reader(mnt, paths, stats, stop, allowed404, seed):
@@ -235,11 +248,7 @@ def direct_reader(mnt, paths, stats, stop, allowed404, seed):
                 continue
             fd = os.open(path, os.O_RDONLY)
         except FileNotFoundError:
-            if allowed404("/" + rel):
-                with stats.lock:
-                    stats.allowed_404 += 1
-            else:
-                stats.fail("open %s: ENOENT" % rel)
+            removed(stats, "open", rel, allowed404)
             continue
         except OSError as e:
             stats.fail("open %s: %r" % (rel, e))
@@ -253,6 +262,11 @@ def direct_reader(mnt, paths, stats, stop, allowed404, seed):
                     break
                 chunks.append(b)
             data = b"".join(chunks)
+        except FileNotFoundError:
+            # removed between the open and the read, its bytes no longer
+            # kept: the removed post's answer, as a 404 is
+            removed(stats, "read", rel, allowed404)
+            continue
         except OSError as e:
             stats.fail("read %s: %r" % (rel, e))
             continue
@@ -451,9 +465,6 @@ def test_soak_load_ran(soak):
     assert f["writer_changes"] > SECONDS * 5, f
 
 
-@pytest.mark.xfail(strict=False, reason="known bug: while posts and listings change, open() "
-                   "of their files sometimes fails with ESTALE (nginx answers 500): the "
-                   "kernel retries a stale inode once, and the version can move again")
 def test_soak_no_failed_requests(soak):
     assert not soak["failures"], "%d failed, first: %s" % (soak["figures"]["failed"],
                                                            soak["failures"][:20])

@@ -112,6 +112,27 @@ def assert_untouched(before, m, rel):
     assert cat(P(m, rel)) == data, "%s: other bytes under the same inode and mtime" % rel
 
 
+def three_posts_and_fillers(tmp_path):
+    """A source of posts p1..p3 (January 2024) and 30 older fillers whose
+    pages (~100 KB each) fill a 1 MiB cache; its path."""
+    src = str(tmp_path / "src")
+    for i in (1, 2, 3):
+        util.write_post(src, "p%d.md" % i, fm("Post %d" % i, "2024-01-0%dT00:00:00Z" % i),
+                        mtime=OLD)
+    for i in range(30):
+        util.write_post(src, "filler/f%02d.md" % i, fm("Filler %d" % i, "2023-02-%02dT00:00:00Z"
+                                                       % (i % 28 + 1)), body("filler", 3000),
+                        mtime=OLD)
+    return src
+
+
+def push_out_of_cache(m):
+    """Read the fillers' pages: what the daemon kept before (with
+    cache=1) is pushed out."""
+    for i in range(30):
+        util.read_bytes(P(m, "posts/f%02d.html" % i))
+
+
 def test_edit_title_and_tags(site):
     """An edit of the title and tags: the post moves from by-tag/Moving/ to
     by-tag/Target/, its files get new bytes, inodes, sizes and mtimes,
@@ -216,14 +237,7 @@ def test_page_read_after_eviction_is_whole(tmp_path, mount):
     daemon has to make the page again (its cache is bounded by -o cache)
     after a neighbour's title changed, what it reads is still a whole
     page of the size stat gave."""
-    src = str(tmp_path / "src")
-    for i in (1, 2, 3):
-        util.write_post(src, "p%d.md" % i, fm("Post %d" % i, "2024-01-0%dT00:00:00Z" % i),
-                        mtime=OLD)
-    for i in range(30):  # pages of ~90 KB each, older than p1..p3
-        util.write_post(src, "filler/f%02d.md" % i, fm("Filler %d" % i, "2023-02-%02dT00:00:00Z"
-                                                       % (i % 28 + 1)), body("filler", 3000),
-                        mtime=OLD)
+    src = three_posts_and_fillers(tmp_path)
     m = mount(src, "cache=1")
     page = P(m, "posts/p2.html")
     assert os.stat(page).st_size > 0  # sized, not read: nothing in the page cache
@@ -232,10 +246,36 @@ def test_page_read_after_eviction_is_whole(tmp_path, mount):
     t0 = time.monotonic()
     wait_until(lambda: seen(P(m, "posts/p1.json"), lambda d: b"much longer" in d),
                "retitled neighbour", start=t0)
-    for i in range(30):  # push p2.html out of the daemon's 1 MiB cache
-        util.read_bytes(P(m, "posts/f%02d.html" % i))
+    push_out_of_cache(m)
     problem = lu.check_file(page)
     assert problem is None, "posts/p2.html: %s" % problem
+
+
+def test_open_page_reads_its_version_after_the_cache_let_it_go(tmp_path, mount):
+    """A reader opens a page (sized, not read yet), the daemon's bounded
+    cache lets the page's bytes go, and then a neighbour's title changes:
+    the reader still reads the version it opened, whole (the updater
+    makes again the bytes of files a change is about to replace)."""
+    src = three_posts_and_fillers(tmp_path)
+    m = mount(src, "cache=1")
+    fd = os.open(P(m, "posts/p2.html"), os.O_RDONLY)
+    try:
+        size = os.fstat(fd).st_size
+        push_out_of_cache(m)
+        util.write_post(src, "p1.md", fm("Post 1 with a much longer title than it had",
+                                         "2024-01-01T00:00:00Z"))
+        t0 = time.monotonic()
+        # (not by reading p2.html: that would make its old version again)
+        wait_until(lambda: seen(P(m, "posts/p1.json"), lambda d: b"much longer" in d),
+                   "the retitled neighbour", start=t0)
+        data = _read_rest(fd)
+    finally:
+        os.close(fd)
+    assert seen(P(m, "posts/p2.html"), lambda d: b"much longer" in d), \
+        "a new reader of p2.html gets the new version"
+    assert len(data) == size, "%d bytes read, st_size %d" % (len(data), size)
+    assert lu.complete(P(m, "posts/p2.html"), data) is None
+    assert b"Post 1" in data and b"much longer" not in data
 
 
 def test_version_made_while_its_source_is_being_rewritten(tmp_path, mount):

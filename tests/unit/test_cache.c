@@ -197,7 +197,35 @@ static void test_basics(void)
 		g = cache_get_any(c, 21);
 		CHECK(g == h2);
 		blob_unref(g);
-		CHECK(cache_get(c, 21, 2) == NULL);      /* another version: no */
+		{
+			uint64_t v = 0;
+			struct blob *n2 = filled(3, 'n');
+
+			/* the version last given for a number, kept or not */
+			CHECK_INT(cache_ver_any(c, 21, &v), 1);
+			CHECK_INT(v, 1);
+			CHECK_INT(cache_ver_any(c, 20, &v), 1);
+			CHECK_INT(cache_ver_any(c, 99, &v), 0);
+			/* sizes known without bytes: 20 (pushed out of the
+			 * aside slots), not 21 (still aside), nor another
+			 * version, nor a number never seen */
+			CHECK_INT(cache_size_only(c, 20, 1), 1);
+			CHECK_INT(cache_size_only(c, 21, 1), 0);
+			CHECK_INT(cache_size_only(c, 20, 2), 0);
+			CHECK_INT(cache_size_only(c, 99, 1), 0);
+			/* asking for another version forgets the old record */
+			CHECK(cache_get(c, 21, 2) == NULL);
+			CHECK_INT(cache_ver_any(c, 21, &v), 0);
+			/* a newer small version of 21: the old huge bytes
+			 * still aside are not its bytes */
+			cache_put(c, 21, 2, n2);
+			CHECK_INT(cache_ver_any(c, 21, &v), 1);
+			CHECK_INT(v, 2);
+			g = cache_get_any(c, 21);
+			CHECK(g == n2);
+			blob_unref(g);
+			blob_unref(n2);
+		}
 		cache_get_stats(c, &s);
 		CHECK(s.bytes <= 1000);                  /* aside: not in the bound */
 		cache_put(c, 23, 1, ok);                 /* half the bound: kept */
