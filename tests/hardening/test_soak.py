@@ -7,7 +7,11 @@ writer edits, renames, deletes and recreates posts.
 
 The run must end with:
   - no failed request: every answer is 200, or 404 for a post the writer
-    removed or renamed at some point (nothing else is ever 404);
+    removed or renamed at some point (nothing else is ever 404); a direct
+    read of such a post's file may also answer ESTALE, the README's one
+    freshness limit (its source rewritten while its bytes were in neither
+    the kernel's cache nor the daemon's), but rarely: at most one request
+    in a thousand, and never bytes of another version;
   - no torn read: every HTML file read whole ends with </html>, every
     JSON file parses, and its length equals the st_size that fstat gave
     on the same open descriptor (over HTTP: Content-Length, which nginx
@@ -24,6 +28,7 @@ The run must end with:
     as many after the load as before it, once every reader has closed.
 The figures are printed at the end (pytest -s, or meson's test log).
 """
+import errno
 import http.client
 import json
 import os
@@ -111,7 +116,7 @@ def daemon_pid(m):
 class Stats:
     def __init__(self):
         self.lock = threading.Lock()
-        self.ok = self.notfound = self.allowed_404 = 0
+        self.ok = self.notfound = self.allowed_404 = self.stale = 0
         self.failures = []
         self.torn = []
         self.bytes = 0
@@ -268,7 +273,13 @@ def direct_reader(mnt, paths, stats, stop, allowed404, seed):
             removed(stats, "read", rel, allowed404)
             continue
         except OSError as e:
-            stats.fail("read %s: %r" % (rel, e))
+            if e.errno == errno.ESTALE and allowed404("/" + rel):
+                # the README's one limit: a churn post's source rewritten
+                # while its bytes were in neither cache (never other bytes)
+                with stats.lock:
+                    stats.stale += 1
+            else:
+                stats.fail("read %s: %r" % (rel, e))
             continue
         finally:
             os.close(fd)
@@ -422,7 +433,7 @@ def run_soak(m, scratch):
     fds_after = wait_quiet_fds(pid, fds_before)
     rss_end = vm_rss_kib(pid)
     cache_end = cache_kib(m.path)
-    total = stats.ok + stats.allowed_404 + len(stats.failures)
+    total = stats.ok + stats.allowed_404 + stats.stale + len(stats.failures)
     bound = max(16 * 1024, rss_warm // 4)
     figures = {
         "seconds": round(elapsed, 1),
@@ -431,6 +442,7 @@ def run_soak(m, scratch):
         "requests_per_second": round(total / elapsed),
         "ok": stats.ok,
         "404_removed_posts": stats.allowed_404,
+        "estale_rewritten_sources": stats.stale,
         "failed": len(stats.failures),
         "torn": len(stats.torn),
         "mib_read": round(stats.bytes / (1 << 20), 1),
@@ -466,8 +478,9 @@ def test_soak_load_ran(soak):
 
 
 def test_soak_no_failed_requests(soak):
-    assert not soak["failures"], "%d failed, first: %s" % (soak["figures"]["failed"],
-                                                           soak["failures"][:20])
+    f = soak["figures"]
+    assert not soak["failures"], "%d failed, first: %s" % (f["failed"], soak["failures"][:20])
+    assert f["estale_rewritten_sources"] <= max(5, f["requests"] // 1000), f
 
 
 def test_soak_no_torn_reads(soak):
