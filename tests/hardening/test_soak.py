@@ -8,10 +8,11 @@ writer edits, renames, deletes and recreates posts.
 The run must end with:
   - no failed request: every answer is 200, or 404 for a post the writer
     removed or renamed at some point (nothing else is ever 404); a direct
-    read of such a post's file may also answer ESTALE, the README's one
-    freshness limit (its source rewritten while its bytes were in neither
-    the kernel's cache nor the daemon's), but rarely: at most one request
-    in a thousand, and never bytes of another version;
+    read of one of those paths (such a post's files, or a listing it comes
+    and goes from) may also answer ESTALE, the README's one freshness
+    limit (a page whose source was rewritten while its bytes were in
+    neither the kernel's cache nor the daemon's), but rarely: at most one
+    request in a thousand, and never bytes of another version;
   - no torn read: every HTML file read whole ends with </html>, every
     JSON file parses, and its length equals the st_size that fstat gave
     on the same open descriptor (over HTTP: Content-Length, which nginx
@@ -274,8 +275,9 @@ def direct_reader(mnt, paths, stats, stop, allowed404, seed):
             continue
         except OSError as e:
             if e.errno == errno.ESTALE and allowed404("/" + rel):
-                # the README's one limit: a churn post's source rewritten
-                # while its bytes were in neither cache (never other bytes)
+                # the README's one limit: a page made from a churn post's
+                # source, rewritten while the page's bytes were in neither
+                # cache (never other bytes)
                 with stats.lock:
                     stats.stale += 1
             else:
