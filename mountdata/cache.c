@@ -22,12 +22,22 @@ struct list { struct centry *head, *tail; };
  * again.  The last few are kept aside, whatever their size. */
 #define CACHE_HUGE 2
 
+/* Bytes of versions about to be replaced, held apart from the LRU for
+ * readers that looked them up just before (cache_retire): at most this
+ * many, and at most an eighth of the bound. */
+#define CACHE_RETIRED 256
+
 struct cache {
 	pthread_mutex_t lock;          /* protects everything below */
 	struct {
 		uint64_t ino, ver;
 		struct blob *blob;
 	} huge[CACHE_HUGE];            /* newest first */
+	struct {
+		uint64_t ino;
+		struct blob *blob;
+	} retired[CACHE_RETIRED];      /* a ring: the oldest goes first */
+	size_t retired_next, retired_bytes;
 	struct centry **buckets;
 	size_t nbuckets;               /* a power of two */
 	struct list all, blobs;
@@ -213,6 +223,28 @@ struct blob *cache_get(struct cache *c, uint64_t ino, uint64_t ver)
 	return b;
 }
 
+static struct blob *retired_get(struct cache *c, uint64_t ino)
+{
+	size_t i, k;
+
+	/* newest first */
+	for (i = 1; i <= CACHE_RETIRED; i++) {
+		k = (c->retired_next + CACHE_RETIRED - i) % CACHE_RETIRED;
+		if (c->retired[k].blob && c->retired[k].ino == ino)
+			return blob_ref(c->retired[k].blob);
+	}
+	return NULL;
+}
+
+static void retired_drop(struct cache *c, size_t k)
+{
+	if (!c->retired[k].blob)
+		return;
+	c->retired_bytes -= c->retired[k].blob->len;
+	blob_unref(c->retired[k].blob);
+	c->retired[k].blob = NULL;
+}
+
 struct blob *cache_get_any(struct cache *c, uint64_t ino)
 {
 	struct centry *e;
@@ -224,8 +256,41 @@ struct blob *cache_get_any(struct cache *c, uint64_t ino)
 		b = blob_ref(e->blob);
 	else
 		b = huge_get(c, ino, e ? &e->ver : NULL);
+	if (!b)
+		b = retired_get(c, ino);
 	pthread_mutex_unlock(&c->lock);
 	return b;
+}
+
+int cache_retire(struct cache *c, uint64_t ino, uint64_t ver)
+{
+	struct centry *e;
+	struct blob *b;
+	size_t k, i;
+
+	pthread_mutex_lock(&c->lock);
+	e = find(c, ino);
+	b = e && e->ver == ver && e->blob ? blob_ref(e->blob) : huge_get(c, ino, &ver);
+	if (b) {
+		/* once per inode: a second retirement replaces the first */
+		for (i = 0; i < CACHE_RETIRED; i++)
+			if (c->retired[i].blob && c->retired[i].ino == ino)
+				retired_drop(c, i);
+		k = c->retired_next;
+		retired_drop(c, k);
+		c->retired[k].ino = ino;
+		c->retired[k].blob = b;
+		c->retired_bytes += b->len;
+		c->retired_next = (k + 1) % CACHE_RETIRED;
+		/* the oldest go first when the ring outgrows its share */
+		for (i = 0; i < CACHE_RETIRED && c->retired_bytes > c->max_bytes / 8; i++) {
+			k = (c->retired_next + i) % CACHE_RETIRED;
+			if (k != (c->retired_next + CACHE_RETIRED - 1) % CACHE_RETIRED)
+				retired_drop(c, k);
+		}
+	}
+	pthread_mutex_unlock(&c->lock);
+	return b != NULL;
 }
 
 /* What the record for ino, whatever its version, says; 1 when there is one. */
@@ -370,6 +435,8 @@ void cache_free(struct cache *c)
 		return;
 	for (int i = 0; i < CACHE_HUGE; i++)
 		blob_unref(c->huge[i].blob);
+	for (size_t k = 0; k < CACHE_RETIRED; k++)
+		retired_drop(c, k);
 	while (c->all.head)
 		drop_entry(c, c->all.head);
 	free(c->buckets);

@@ -62,6 +62,14 @@ int cache_size(struct cache *c, uint64_t ino, uint64_t ver, size_t *size);
  * bound is kept aside instead, the last two such whatever their size:
  * a reader reads a file in many pieces, and each must find it. */
 void cache_put(struct cache *c, uint64_t ino, uint64_t ver, struct blob *b);
+/* Hold the bytes of (ino, ver), when kept, apart from the LRU: that
+ * version is about to be replaced, and a reader that looked it up just
+ * before must still find its bytes (cache_get_any) however many other
+ * files are made meanwhile.  The last 256 retired are held, within an
+ * eighth of the bound (the oldest let go first); a retired blob stays
+ * in the LRU too, and counts there until pushed out.  Returns 1 when
+ * bytes were held, 0 when none are kept for that version. */
+int cache_retire(struct cache *c, uint64_t ino, uint64_t ver);
 /* 1 and the size and mtime recorded for ino, whatever its version: the
  * attributes of an inode whose file has changed since, else 0. */
 int cache_attr_any(struct cache *c, uint64_t ino, size_t *size, int64_t *mtime_ns);

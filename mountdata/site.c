@@ -1043,18 +1043,26 @@ int site_open(const struct site_opts *opts, struct site **out, char *err, size_t
 	buf_free(&terr);
 	/* The bound is shared: a quarter for pages, which are wanted only
 	 * between the stat that sizes them and the reads that follow (then
-	 * the kernel keeps them); the rest for posts' rendered Markdown,
-	 * which every folder showing a post uses again. */
+	 * the kernel keeps them); of the rest, half for what posts' Markdown
+	 * tells (summaries, word counts, tables of contents: about a KiB a
+	 * post, wanted by every listing that shows it and by each of its
+	 * pages, so kept apart from the bodies that would push them out:
+	 * at 10,000 posts and 32 MiB each post's Markdown is then read for
+	 * them once), half for posts' rendered Markdown, which every folder
+	 * showing a post uses again. */
 	{
 		/* at least 8 MiB (or all of a smaller bound) for pages */
-		size_t pages = s->o.cache_bytes / 4;
+		size_t pages = s->o.cache_bytes / 4, facts;
 
 		if (pages < (8u << 20))
 			pages = s->o.cache_bytes < (16u << 20) ? s->o.cache_bytes / 2 : 8u << 20;
+		facts = (s->o.cache_bytes - pages) / 2;
 		s->cache = cache_new(pages, s->o.cache_bytes / 512 + 4096);
-		s->bodies = cache_new(s->o.cache_bytes - pages, s->o.cache_bytes / 2048 + 1024);
+		s->facts = cache_new(facts, facts / 256 + 1024);
+		s->bodies = cache_new(s->o.cache_bytes - pages - facts,
+				      s->o.cache_bytes / 2048 + 1024);
 	}
-	if (!s->cache || !s->bodies) {
+	if (!s->cache || !s->facts || !s->bodies) {
 		ret = -ENOMEM;
 		goto err_site;
 	}
@@ -1152,6 +1160,7 @@ void site_close(struct site *s)
 	status_free(s);
 	cache_free(s->cache);
 	cache_free(s->bodies);
+	cache_free(s->facts);
 	if (s->theme)
 		theme_unref(s->theme);
 	if (s->srcfd >= 0)

@@ -150,6 +150,7 @@ struct site {
 	char *srcreal;               /* its real path */
 	struct cache *cache;          /* rendered files */
 	struct cache *bodies;         /* posts' rendered Markdown (view.c) */
+	struct cache *facts;          /* what each post's Markdown tells (view.c) */
 	char root_token[40];          /* stands for the way to the root in
 	                                cached post bodies (view.c) */
 
@@ -265,12 +266,13 @@ int node_exists(struct site *s, const struct node *n);
  * caller (the updater, holding the lock for writing) then moves sl's
  * pages to other numbers with sl->salt. */
 int post_page_collides(struct site *s, struct slot *sl, const struct ctx *c);
-/* Make and keep the bytes of the file name in folder parent as the model
- * has them now, when its size is known (so the kernel may hold it) but
- * its bytes are no longer kept; a source changed since is not used (no
- * bytes then).  1 when it rendered.  The updater calls this for files a
- * change is about to give a new version: whoever opened the old one can
- * still read it whole.  Takes the lock for reading. */
+/* Hold apart (cache_retire) the bytes of the file name in folder parent
+ * as the model has them now; when its size is known (so the kernel may
+ * hold it) but its bytes are no longer kept, make them first (a source
+ * changed since is not used: no bytes then).  1 when it rendered.  The
+ * updater calls this for files a change is about to give a new version:
+ * whoever opened the old one can still read it whole, however many
+ * files are made before the read.  Takes the lock for reading. */
 int site_keep_bytes(struct site *s, uint64_t parent, const char *name);
 void post_neighbours_of(struct site *s, const struct ctx *c, struct slot *sl,
 			struct slot **newer, struct slot **older);

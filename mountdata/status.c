@@ -112,14 +112,18 @@ static struct blob *snapshot(struct site *s, int64_t now)
 	json_object_set_new(v, "terms", tx);
 	cache_get_stats(s->cache, &cs);
 	{
+		struct cache *more[] = { s->bodies, s->facts };
 		struct cache_stats bs;
+		size_t m;
 
-		cache_get_stats(s->bodies, &bs);
-		cs.bytes += bs.bytes;
-		cs.max_bytes += bs.max_bytes;
-		cs.hits += bs.hits;
-		cs.misses += bs.misses;
-		cs.evictions += bs.evictions;
+		for (m = 0; m < sizeof(more) / sizeof(more[0]); m++) {
+			cache_get_stats(more[m], &bs);
+			cs.bytes += bs.bytes;
+			cs.max_bytes += bs.max_bytes;
+			cs.hits += bs.hits;
+			cs.misses += bs.misses;
+			cs.evictions += bs.evictions;
+		}
 	}
 	o = json_object();
 	json_object_set_new(o, "bytes", json_integer((json_int_t)cs.bytes));

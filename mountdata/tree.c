@@ -990,12 +990,15 @@ int site_keep_bytes(struct site *s, uint64_t parent, const char *name)
 		return 0;
 	}
 	file_version(s, &n, &ver, &mtime, &templated);
-	if (!cache_size_only(s->cache, node_ino(&n), ver)) {
+	if (cache_retire(s->cache, node_ino(&n), ver) ||
+	    !cache_size_only(s->cache, node_ino(&n), ver)) {
+		/* its bytes, held apart now; or no size given for them */
 		pthread_rwlock_unlock(&s->lock);
 		return 0;
 	}
 	if (view_render(s, &n, ver, mtime, 1, &b)) /* unlocks */
 		return 0;
+	cache_retire(s->cache, node_ino(&n), ver);
 	blob_unref(b);
 	return 1;
 }

@@ -52,15 +52,45 @@ static json_t *jstrn(const char *s, size_t n)
 	return j;
 }
 
+/* When s[0..n) holds something HTML and XML 1.0 do not allow (see
+ * bad_at): append s without it to out and return 1; else 0, appending
+ * nothing. */
+static int drop_bad(const char *s, size_t n, struct buf *out)
+{
+	size_t i, k;
+
+	/* the bytes that may start something bad: C0 controls but tab and
+	 * line ends, DEL, and 0xEF */
+	static const uint32_t maybe[8] = { 0xFFFFD9FFu, 0, 0, 0x80000000u, 0, 0, 0, 0x8000u };
+
+	for (i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		if ((maybe[c >> 5] >> (c & 31) & 1) && bad_at(s, i, n))
+			break;
+	}
+	if (i == n)
+		return 0;
+	buf_add(out, s, i);
+	for (; i < n; i++) {
+		if ((k = bad_at(s, i, n))) {
+			i += k - 1;
+			continue;
+		}
+		buf_addc(out, s[i]);
+	}
+	return 1;
+}
+
 /* Drop from every string of a template's view what HTML and XML 1.0 do
  * not allow (see bad_at).  Views are a few levels deep; the depth bound
  * only guards against a mistake. */
 static int view_clean(json_t *v, int depth)
 {
 	struct buf b = BUF_INIT;
-	const char *s, *key;
+	const char *key;
 	json_t *e;
-	size_t i, n, k;
+	size_t i;
 	int ret = 0;
 
 	if (depth > 32)
@@ -77,21 +107,8 @@ static int view_clean(json_t *v, int depth)
 				return ret;
 		return 0;
 	case JSON_STRING:
-		s = json_string_value(v);
-		n = json_string_length(v);
-		for (i = 0; i < n; i++)
-			if (bad_at(s, i, n))
-				break;
-		if (i == n)
+		if (!drop_bad(json_string_value(v), json_string_length(v), &b))
 			return 0;
-		buf_add(&b, s, i);
-		for (; i < n; i++) {
-			if ((k = bad_at(s, i, n))) {
-				i += k - 1;
-				continue;
-			}
-			buf_addc(&b, s[i]);
-		}
 		ret = buf_error(&b);
 		if (!ret && json_string_setn(v, b.data ? b.data : "", b.len))
 			ret = -ENOMEM;
@@ -1476,18 +1493,134 @@ static int view_sitemap(struct site *s, struct job *j)
  * summaries) under keys no inode has (class 15). */
 
 struct mdfacts {
-	json_t *toc;
+	struct blob *rec;            /* the record the fields point into (a
+	                                reference), NULL when all are empty */
 	size_t words;
-	char *more;                  /* summary before <!--more-->, or NULL */
-	char *autos;                 /* the first 70 words */
+	const char *more;            /* summary before <!--more-->, or NULL */
+	const char *autos;           /* the first 70 words */
+	const char *toc;             /* ntoc entries, as facts_pack wrote them */
+	uint32_t ntoc;
 };
 
 static void mdfacts_free(struct mdfacts *f)
 {
-	json_decref(f->toc);
-	free(f->more);
-	free(f->autos);
+	blob_unref(f->rec);
 	memset(f, 0, sizeof(*f));
+}
+
+/* The facts are kept as one flat record, read in place on every page
+ * that shows the post (parsing them back from JSON cost more than the
+ * rest of a listing):
+ *   u64 words, u32 more_len (UINT32_MAX: no marker), u32 autos_len,
+ *   u32 ntoc, more NUL, autos NUL,
+ *   then per toc entry: u32 level, u32 text_len, u32 id_len, text NUL, id NUL.
+ * Integers in the machine's order, unaligned (memcpy). */
+static void rec_u32(struct buf *b, uint32_t v)
+{
+	buf_add(b, &v, sizeof(v));
+}
+
+static uint32_t rec_get_u32(const char **p)
+{
+	uint32_t v;
+
+	memcpy(&v, *p, sizeof(v));
+	*p += sizeof(v);
+	return v;
+}
+
+static void rec_str(struct buf *b, const char *s, size_t n)
+{
+	buf_add(b, s, n);
+	buf_addc(b, '\0');
+}
+
+static struct blob *facts_pack(const struct mdr_info *info)
+{
+	struct buf b = BUF_INIT;
+	uint64_t words = info->words;
+	const char *autos = info->summary_auto ? info->summary_auto : "";
+	struct blob *rec = NULL;
+	json_t *e;
+	size_t i;
+
+	buf_add(&b, &words, sizeof(words));
+	rec_u32(&b, info->summary_more ? (uint32_t)strlen(info->summary_more) : UINT32_MAX);
+	rec_u32(&b, (uint32_t)strlen(autos));
+	rec_u32(&b, (uint32_t)json_array_size(info->toc));
+	if (info->summary_more)
+		rec_str(&b, info->summary_more, strlen(info->summary_more));
+	rec_str(&b, autos, strlen(autos));
+	json_array_foreach(info->toc, i, e) {
+		json_t *text = json_object_get(e, "text"), *id = json_object_get(e, "id");
+
+		rec_u32(&b, (uint32_t)json_integer_value(json_object_get(e, "level")));
+		rec_u32(&b, (uint32_t)json_string_length(text));
+		rec_u32(&b, (uint32_t)json_string_length(id));
+		rec_str(&b, json_string_value(text), json_string_length(text));
+		rec_str(&b, json_string_value(id), json_string_length(id));
+	}
+	if (!buf_error(&b))
+		rec = blob_from(b.data, b.len, 0);
+	buf_free(&b);
+	return rec;
+}
+
+/* f's fields pointing into rec, which f now holds (the caller's
+ * reference moves to f). */
+static void facts_unpack(struct blob *rec, struct mdfacts *f)
+{
+	const char *p = rec->data;
+	uint64_t words;
+	uint32_t more_len, autos_len;
+
+	memcpy(&words, p, sizeof(words));
+	p += sizeof(words);
+	more_len = rec_get_u32(&p);
+	autos_len = rec_get_u32(&p);
+	f->ntoc = rec_get_u32(&p);
+	f->words = (size_t)words;
+	f->more = NULL;
+	if (more_len != UINT32_MAX) {
+		f->more = p;
+		p += more_len + 1;
+	}
+	f->autos = p;
+	p += autos_len + 1;
+	f->toc = p;
+	f->rec = rec;
+}
+
+/* The table of contents as the views give it: an array of
+ * {"level", "text", "id"}, with "depth" (the level below the highest
+ * heading's, for indenting a flat list) when with_depth. */
+static json_t *facts_toc(const struct mdfacts *f, int with_depth)
+{
+	json_t *toc = json_array();
+	const char *p = f->toc;
+	uint32_t i, top = 6;
+
+	for (i = 0; i < f->ntoc; i++) {
+		uint32_t level = rec_get_u32(&p), tl = rec_get_u32(&p), il = rec_get_u32(&p);
+		json_t *e = json_object();
+
+		if (level < top)
+			top = level;
+		jset(e, "level", json_integer(level));
+		jset(e, "text", json_stringn_nocheck(p, tl));
+		jset(e, "id", json_stringn_nocheck(p + tl + 1, il));
+		json_array_append_new(toc, e);
+		p += tl + il + 2;
+	}
+	if (with_depth) {
+		json_t *e;
+		size_t k;
+
+		json_array_foreach(toc, k, e)
+			jset(e, "depth", json_integer(json_integer_value(
+					json_object_get(e, "level")) - top));
+	}
+	return toc;
 }
 
 static uint64_t body_key(uint32_t id, int what)
@@ -1508,23 +1641,6 @@ static int rewrite_url(void *ctx, const char *u, size_t n, struct buf *out)
 	return res_rewrite(c->p, c->name, c->s->root_token, u, n, out);
 }
 
-static int facts_from_blob(struct blob *b, struct mdfacts *f)
-{
-	json_t *j = json_loadb(b->data, b->len, 0, NULL);
-	json_t *more;
-
-	if (!j)
-		return -ENOMEM;
-	f->toc = json_incref(json_object_get(j, "toc"));
-	f->words = (size_t)json_integer_value(json_object_get(j, "words"));
-	more = json_object_get(j, "more");
-	f->more = json_is_string(more) ? strdup(json_string_value(more)) : NULL;
-	f->autos = strdup(json_string_value(json_object_get(j, "auto")) ?
-			  json_string_value(json_object_get(j, "auto")) : "");
-	json_decref(j);
-	return f->toc && f->autos ? 0 : -ENOMEM;
-}
-
 /* The facts of post p (slot id at version ver), and with html not NULL
  * its body's HTML (with the root placeholder), from the cache or made
  * now and kept. */
@@ -1536,20 +1652,18 @@ static int post_body(struct site *s, struct post *p, uint32_t id, uint64_t ver,
 	struct buf out = BUF_INIT;
 	struct rwctx rc = { s, p, name };
 	struct blob *fb, *hb = NULL;
-	json_t *j;
-	char *body, *txt;
+	char *body;
 	size_t len;
 	int changed, ret, have_facts = 0;
 
 	memset(f, 0, sizeof(*f));
-	fb = cache_get(s->bodies, body_key(id, 2), ver);
+	fb = cache_get(s->facts, body_key(id, 2), ver);
 	if (html)
 		hb = *html = cache_get(s->bodies, body_key(id, 1), ver);
 	if (fb) {
-		ret = facts_from_blob(fb, f);
-		blob_unref(fb);
-		if (ret || !html || hb)
-			return ret;
+		facts_unpack(fb, f);
+		if (!html || hb)
+			return 0;
 		have_facts = 1; /* only the HTML is to be made */
 	}
 	blob_unref(hb);
@@ -1590,29 +1704,43 @@ static int post_body(struct site *s, struct post *p, uint32_t id, uint64_t ver,
 		goto out;
 	if (have_facts)
 		goto keep_html;
-	f->toc = json_incref(info.toc);
-	f->words = info.words;
-	f->more = info.summary_more ? strdup(info.summary_more) : NULL;
-	f->autos = strdup(info.summary_auto ? info.summary_auto : "");
-	j = json_object();
-	jset(j, "toc", json_incref(info.toc));
-	jset(j, "words", json_integer((json_int_t)info.words));
-	jset(j, "more", info.summary_more ? jstr(info.summary_more) : json_null());
-	jset(j, "auto", jstr(info.summary_auto ? info.summary_auto : ""));
-	txt = json_dumps(j, JSON_COMPACT);
-	json_decref(j);
-	if (ver && txt && (fb = blob_from(txt, strlen(txt), 0))) {
-		cache_put(s->bodies, body_key(id, 2), ver, fb);
-		blob_unref(fb);
+	fb = facts_pack(&info);
+	if (!fb) {
+		ret = -ENOMEM;
+		goto out;
 	}
-	free(txt);
+	if (ver)
+		cache_put(s->facts, body_key(id, 2), ver, fb);
+	facts_unpack(fb, f);
 keep_html:
+	if (html) {
+		/* made page-ready once: valid UTF-8 with nothing HTML does not
+		 * allow, so that each page takes it as it is */
+		struct buf clean = BUF_INIT;
+		char *fixed = NULL;
+
+		if (!utf8_valid(out.data ? out.data : "", out.len)) {
+			fixed = utf8_dup(out.data ? out.data : "", out.len);
+			if (!fixed) {
+				ret = -ENOMEM;
+				goto out;
+			}
+			buf_reset(&out);
+			buf_adds(&out, fixed);
+			free(fixed);
+		}
+		if (drop_bad(out.data ? out.data : "", out.len, &clean)) {
+			buf_free(&out);
+			out = clean;
+		}
+		ret = buf_error(&out);
+		if (ret)
+			goto out;
+	}
 	if (html && !(*html = blob_from(out.data ? out.data : "", out.len, 0)))
 		ret = -ENOMEM;
 	else if (html && ver)
 		cache_put(s->bodies, body_key(id, 1), ver, *html);
-	if (!f->autos)
-		ret = -ENOMEM;
 out:
 	mdr_info_free(&info);
 	buf_free(&out);
@@ -1684,31 +1812,34 @@ static int finish_post(struct site *s, struct job *j, struct buf *out)
 	jset(o, "word_count", json_integer((json_int_t)info.words));
 	jset(o, "reading_time", json_integer(mdr_reading_minutes(info.words)));
 	if (want_html) {
-		json_t *toc = json_deep_copy(info.toc), *e;
-		json_int_t top = 6;
-		size_t i;
-
-		/* each entry's depth below the highest heading level, for
-		 * indenting a flat list */
-		json_array_foreach(toc, i, e)
-			if (json_integer_value(json_object_get(e, "level")) < top)
-				top = json_integer_value(json_object_get(e, "level"));
-		json_array_foreach(toc, i, e)
-			jset(e, "depth", json_integer(json_integer_value(
-					json_object_get(e, "level")) - top));
-		jset(o, "toc", toc);
-		jset(o, "has_toc", json_boolean(json_array_size(info.toc) > 1));
-		jset(o, "content", jbuf(&html));
+		jset(o, "toc", facts_toc(&info, 1));
+		jset(o, "has_toc", json_boolean(info.ntoc > 1));
 		jset(j->view, "description", j->post->description ? jstr(j->post->description)
 								  : json_incref(json_object_get(o, "summary")));
 	} else {
-		jset(o, "toc", json_incref(info.toc));
+		jset(o, "toc", facts_toc(&info, 0));
 	}
 	mdfacts_free(&info);
+	if (want_html) {
+		/* the body went in clean (post_body): only the rest is looked
+		 * over, and the body is taken as it is */
+		ret = view_clean(j->view, 0);
+		if (!ret)
+			ret = buf_error(&html);
+		if (!ret)
+			jset(o, "content", json_stringn_nocheck(html.data ? html.data : "", html.len));
+		buf_free(&html);
+		return ret ? ret : theme_render(j->theme, j->tmpl, j->view, out);
+	}
 	buf_free(&html);
-	if (want_html)
-		return render_view(j, out);
 	return 0;
+}
+
+/* jansson writing straight into a buf */
+static int dump_to_buf(const char *data, size_t n, void *b)
+{
+	buf_add(b, data, n);
+	return buf_error(b);
 }
 
 static int finish(struct site *s, struct job *j, struct buf *out)
@@ -1767,15 +1898,9 @@ static int finish(struct site *s, struct job *j, struct buf *out)
 	if (ret)
 		return ret;
 	/* JSON files: indented for people, one trailing newline */
-	{
-		char *txt = json_dumps(j->view, JSON_INDENT(2));
-
-		if (!txt)
-			return -ENOMEM;
-		buf_adds(out, txt);
-		buf_addc(out, '\n');
-		free(txt);
-	}
+	if (json_dump_callback(j->view, dump_to_buf, out, JSON_INDENT(2)))
+		return -ENOMEM;
+	buf_addc(out, '\n');
 	return buf_error(out);
 }
 

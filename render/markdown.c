@@ -1384,7 +1384,9 @@ static void emit_text(struct mdr *r, const char *s, size_t n)
 {
 	if (r->out)
 		add_text_escaped(r->out, s, n);
-	if (!r->img_depth)
+	/* the plain text feeds the info and the headings' ids; HTML made
+	 * again for a post whose info is kept needs only the latter */
+	if (!r->img_depth && (r->want_info || r->in_heading))
 		plain_text(r, s, n);
 }
 

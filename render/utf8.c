@@ -91,6 +91,17 @@ int utf8_valid(const char *s, size_t n)
 	int32_t c;
 
 	while (i < n) {
+		uint64_t w;
+
+		/* eight ASCII bytes at a time, none of them NUL */
+		if (i + 8 <= n) {
+			memcpy(&w, s + i, 8);
+			if (!(w & 0x8080808080808080ULL) &&
+			    !((w - 0x0101010101010101ULL) & ~w & 0x8080808080808080ULL)) {
+				i += 8;
+				continue;
+			}
+		}
 		if ((unsigned char)s[i] < 0x80) {
 			if (!s[i])
 				return 0;

@@ -285,6 +285,28 @@ class Group:
             p.wait()
 
 
+def render_walk(walk, corpus, cache_mib, timeout):
+    """postfs-walk (tests/bench/walk.c) over CORPUS: every file of the tree
+    made and read once in one thread, with no kernel in between, so the
+    cost of rendering shows apart from the cost of the round trips."""
+    if not walk or not os.path.exists(walk):
+        return None
+    try:
+        out = subprocess.run([walk, "-c", str(cache_mib), corpus],
+                             capture_output=True, text=True,
+                             timeout=timeout)
+    except subprocess.TimeoutExpired:
+        return {"timeout": True, "s": timeout}
+    m = re.search(r"pass 1: (\d+) files, [\d.]+ MiB, ([\d.]+) s wall, "
+                  r"([\d.]+) s CPU", out.stdout)
+    if out.returncode != 0 or not m:
+        raise BenchError("postfs-walk failed (%d): %s %s" %
+                         (out.returncode, out.stdout[-500:],
+                          out.stderr[-500:]))
+    return {"files": int(m.group(1)), "s": float(m.group(2)),
+            "cpu_s": float(m.group(3))}
+
+
 def read_all(root):
     """cat every regular file under ROOT: `find -type f | xargs cat | wc -c`.
 
@@ -849,6 +871,11 @@ class Bench:
             m.check_alive("find (cold)")
             m.stop()
 
+        # --- the renderer alone, without FUSE
+        log("%d: postfs-walk (rendering without FUSE)" % size)
+        res["walk"] = render_walk(self.a.walk, corpus, self.a.cache_mib,
+                                  self.a.step_timeout)
+
         # --- postfs: the main mount
         m = self.mount(size, corpus, "main")
         ready.append(m.start(a.ready_timeout))
@@ -1295,6 +1322,11 @@ def size_table(res, a):
     rc = res.get("read_cold")
     row("read-all cold (fresh mount) vs Hugo build", fmt_step(rc),
         fmt_s(peer_build), step_ratio(rc, peer_build), "≤ 1/2")
+    wk = res.get("walk")
+    if wk:
+        row("of which rendering: every file made once without FUSE "
+            "(`postfs-walk`, one thread) vs Hugo build",
+            fmt_step(wk), fmt_s(peer_build), step_ratio(wk, peer_build))
     rw = res.get("read_warm")
     nw = res.get("native_read2")
     row("read-all warm vs native warm (Hugo's output)", fmt_step(rw),
@@ -1580,6 +1612,9 @@ def parse_args(argv):
     p.add_argument("--postfs", default=os.path.join(REPO, "build", "fs",
                                                     "postfs"),
                    help="the postfs executable (default: build/fs/postfs)")
+    p.add_argument("--walk", help="the postfs-walk executable (default: "
+                   "tests/bench/postfs-walk in the build of --postfs; "
+                   "the render-only row is left out when it is missing)")
     p.add_argument("--sizes", help="corpus sizes, comma-separated "
                    "(default %s; with --quick %s)" % (DEFAULT_SIZES,
                                                       QUICK_SIZES))
@@ -1656,6 +1691,9 @@ def parse_args(argv):
         a.edits = 5 if a.quick else 20
     a.work = os.path.abspath(a.work)
     a.postfs = os.path.abspath(a.postfs)
+    if not a.walk:
+        a.walk = os.path.join(os.path.dirname(os.path.dirname(a.postfs)),
+                              "tests", "bench", "postfs-walk")
     if a.report_from:
         return a
     for f, what in ((a.postfs, "--postfs"), (a.gen_corpus, "--gen-corpus")):

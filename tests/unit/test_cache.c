@@ -1,7 +1,7 @@
 /* Unit tests of mountdata/cache.c: blobs and their reference counts,
  * get/put/size by (inode, version), stale versions dropped, the byte
  * bound evicting least recently used blobs while their sizes stay, the
- * entry bound, statistics, a random run against a model, and a few
+ * entry bound, bytes retired apart from the LRU, statistics, a random run against a model, and a few
  * threads at once.  Run under ASan or valgrind, the held-blob cases also
  * prove no blob is freed under a reader. */
 #include <pthread.h>
@@ -569,6 +569,68 @@ static void test_threads(void)
 	cache_free(c);
 }
 
+/* Retired bytes: held apart from the LRU for readers of the version
+ * being replaced, once per inode, the oldest let go past 256 or past an
+ * eighth of the bound. */
+static void test_retired(void)
+{
+	struct cache *c = cache_new(8000, 1000);
+	struct blob *a = filled(100, 'a'), *b = filled(100, 'b'), *g;
+	uint64_t i;
+
+	CHECK(c != NULL);
+	/* nothing kept for that version: nothing held */
+	CHECK_INT(cache_retire(c, 1, 1), 0);
+	cache_put(c, 1, 1, a);
+	CHECK_INT(cache_retire(c, 1, 2), 0);
+	CHECK_INT(cache_retire(c, 1, 1), 1);
+	/* the LRU pushes a out: its readers still find it */
+	for (i = 100; i < 200; i++) {
+		struct blob *x = filled(100, 'x');
+
+		cache_put(c, i, 1, x);
+		blob_unref(x);
+	}
+	CHECK(cache_get(c, 1, 1) == NULL);
+	g = cache_get_any(c, 1);
+	CHECK(g == a);
+	if (g)
+		CHECK(all_bytes(g, 'a'));
+	blob_unref(g);
+	/* retired again (another version's bytes under the same number):
+	 * the newer replaces the older */
+	cache_put(c, 1, 3, b);
+	CHECK_INT(cache_retire(c, 1, 3), 1);
+	CHECK_INT(refs(a), 1);
+	g = cache_get_any(c, 1);
+	CHECK(g == b);
+	blob_unref(g);
+	/* an eighth of 8000 bytes holds ten of 100: the oldest go first */
+	for (i = 180; i < 200; i++)
+		CHECK_INT(cache_retire(c, i, 1), 1);
+	for (i = 200; i < 300; i++) {           /* pushes 180-199 out of the LRU */
+		struct blob *x = filled(100, 'y');
+
+		cache_put(c, i, 1, x);
+		blob_unref(x);
+	}
+	g = cache_get_any(c, 180);
+	CHECK(g == NULL);
+	blob_unref(g);
+	g = cache_get_any(c, 1);                /* older still: gone */
+	CHECK(g == NULL);
+	blob_unref(g);
+	g = cache_get_any(c, 199);
+	CHECK(g != NULL);
+	blob_unref(g);
+	cache_free(c);
+	/* freed with the cache, retired or not */
+	CHECK_INT(refs(a), 1);
+	CHECK_INT(refs(b), 1);
+	blob_unref(a);
+	blob_unref(b);
+}
+
 int main(void)
 {
 	test_blobs();
@@ -576,6 +638,7 @@ int main(void)
 	test_byte_bound();
 	test_entry_bound();
 	test_held();
+	test_retired();
 	test_random();
 	test_threads();
 	return check_done("test_cache");
