@@ -28,6 +28,7 @@ struct pfs_conf {
 	char *base_url, *templates, *timezone, *taxonomies, *title, *log_level;
 	unsigned cache_mib, page_size, max_terms, max_file_mib;
 	double timeout;
+	int readahead;               /* -1: the default */
 	int show_help, show_version;
 };
 
@@ -48,6 +49,7 @@ static const struct fuse_opt pfs_opts[] = {
 	PFS_OPT("max_terms=%u", max_terms),
 	PFS_OPT("max_file=%u", max_file_mib),
 	PFS_OPT("timeout=%lf", timeout),
+	PFS_OPT("readahead=%d", readahead),
 	FUSE_OPT_END
 };
 
@@ -69,6 +71,8 @@ static void usage(const char *prog)
 	       "    -o max_terms=N         terms per post per taxonomy (default: 100)\n"
 	       "    -o max_file=MiB        largest source file read (default: 16)\n"
 	       "    -o timeout=SECONDS     kernel cache timeout for names and attributes (default: 86400)\n"
+	       "    -o readahead=N         files made ahead of a reader going through a folder in\n"
+	       "                           order (default: 16; 0: none)\n"
 	       "    -o log_level=LEVEL     error, warning, info (default) or debug\n\n",
 	       prog);
 }
@@ -177,6 +181,7 @@ int main(int argc, char *argv[])
 	 * and keep them in a fragmented heap). */
 	mallopt(M_MMAP_THRESHOLD, 64 * 1024);
 	memset(&conf, 0, sizeof(conf));
+	conf.readahead = -1;
 	memset(&opts, 0, sizeof(opts));
 	memset(&fs, 0, sizeof(fs));
 	if (fuse_opt_parse(&args, &conf, pfs_opts, pfs_opt_proc) == -1) {
@@ -237,6 +242,13 @@ int main(int argc, char *argv[])
 		so.max_terms = conf.max_terms;
 	if (conf.max_file_mib)
 		so.max_file = (size_t)conf.max_file_mib << 20;
+	if (conf.readahead > 1024 || conf.readahead < -1) {
+		fprintf(stderr, "postfs: readahead=%d: from 0 to 1024\n", conf.readahead);
+		ret = EXIT_USAGE;
+		goto out_opts;
+	}
+	if (conf.readahead >= 0)
+		so.readahead = (unsigned)conf.readahead;
 	ret = site_open(&so, &fs.site, err, sizeof(err));
 	if (ret) {
 		fprintf(stderr, "postfs: %s\n", err);

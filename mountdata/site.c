@@ -30,6 +30,7 @@ void site_opts_default(struct site_opts *o)
 	o->max_file = 16u << 20;
 	o->fm = fm;
 	o->max_terms = 100;
+	o->readahead = 16;
 	o->title = "postfs";
 }
 
@@ -1062,7 +1063,7 @@ int site_open(const struct site_opts *opts, struct site **out, char *err, size_t
 		s->bodies = cache_new(s->o.cache_bytes - pages - facts,
 				      s->o.cache_bytes / 2048 + 1024);
 	}
-	if (!s->cache || !s->facts || !s->bodies) {
+	if (!s->cache || !s->facts || !s->bodies || ahead_init(s)) {
 		ret = -ENOMEM;
 		goto err_site;
 	}
@@ -1099,6 +1100,7 @@ void site_close(struct site *s)
 
 	if (!s)
 		return;
+	ahead_fini(s);
 	update_fini(s);
 	for (i = 0; i < s->nslots; i++) {
 		struct slot *sl = s->slots[i];

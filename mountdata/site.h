@@ -31,6 +31,8 @@ struct site_opts {
 	size_t max_file;             /* largest source read */
 	struct fm_limits fm;         /* front matter bounds */
 	unsigned max_terms;          /* terms per post per taxonomy */
+	unsigned readahead;          /* files made ahead of a reader going
+	                                through a folder in order (0: none) */
 };
 
 /* Defaults for every field but source. */

@@ -151,6 +151,8 @@ struct site {
 	struct cache *cache;          /* rendered files */
 	struct cache *bodies;         /* posts' rendered Markdown (view.c) */
 	struct cache *facts;          /* what each post's Markdown tells (view.c) */
+	struct ahead *ahead;          /* reading ahead (ahead.c), or NULL */
+	atomic_ulong renders;         /* files made (view.c) */
 	char root_token[40];          /* stands for the way to the root in
 	                                cached post bodies (view.c) */
 
@@ -266,6 +268,23 @@ int node_exists(struct site *s, const struct node *n);
  * caller (the updater, holding the lock for writing) then moves sl's
  * pages to other numbers with sl->salt. */
 int post_page_collides(struct site *s, struct slot *sl, const struct ctx *c);
+/* Reading ahead (ahead.c).  ahead_init makes s->ahead when
+ * s->o.readahead asks for it (0 or -ENOMEM); ahead_fini stops its
+ * thread and frees it (first thing in site_close).  ahead_lookup tells
+ * it that the kernel looked up the file ino in folder parent: when
+ * this lookup follows the one before in the folder's listing order or
+ * in inode order, the next s->o.readahead files in that order are made
+ * on the read-ahead thread.  Called
+ * with no lock held; never blocks on a render. */
+int ahead_init(struct site *s);
+void ahead_fini(struct site *s);
+/* When the read-ahead thread is making the file ino right now: release
+ * s->lock (held for reading by the caller), wait until it is made, and
+ * return 1 (the caller looks again, and finds it made); else 0, the
+ * lock still held.  A reader that caught up with the thread so waits
+ * for its render instead of making the same file a second time. */
+int ahead_wait(struct site *s, uint64_t ino);
+void ahead_lookup(struct site *s, uint64_t parent, uint64_t ino);
 /* Hold apart (cache_retire) the bytes of the file name in folder parent
  * as the model has them now; when its size is known (so the kernel may
  * hold it) but its bytes are no longer kept, make them first (a source

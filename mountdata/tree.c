@@ -945,9 +945,7 @@ static int resolve(struct site *s, const struct node *dir, const char *name, str
 int site_lookup(struct site *s, uint64_t parent, const char *name, struct node_attr *out)
 {
 	struct node dir, n;
-	int ret;
-
-	int tries;
+	int ret, tries, waited = 0;
 
 	if (node_decode(parent, &dir))
 		return -ENOENT;
@@ -963,12 +961,20 @@ int site_lookup(struct site *s, uint64_t parent, const char *name, struct node_a
 			pthread_rwlock_unlock(&s->lock);
 			return ret;
 		}
+		if ((n.cls == NC_POSTFILE || n.cls == NC_LISTFILE) && !waited &&
+		    ahead_wait(s, node_ino(&n))) { /* unlocks */
+			waited = 1;
+			tries--;
+			continue;
+		}
 		ret = attr_unlock(s, &n, out);
 		if (ret != -ESTALE)
 			break;
 	}
 	if (!ret)
 		site_hold(s, out->ino); /* the kernel counts this lookup */
+	if (!ret && (out->mode & S_IFMT) == S_IFREG && !out->is_volatile)
+		ahead_lookup(s, parent, out->ino);
 	return ret;
 }
 

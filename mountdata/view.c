@@ -5,6 +5,7 @@
 #include "site_impl.h"
 
 #include <errno.h>
+#include <malloc.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -1996,6 +1997,13 @@ int view_render(struct site *s, const struct node *n, uint64_t ver,
 	if (skey)
 		cache_put(s->cache, skey, sver, *out);
 	cache_put(s->cache, ino, ver, *out);
+	/* Renders free as much as they take, in pieces of every size, on
+	 * several threads' heaps: the free space left between what the
+	 * cache keeps goes back to the system now and then, or the daemon
+	 * holds half again its bound (glibc does not give back the middle
+	 * of a heap by itself). */
+	if (atomic_fetch_add_explicit(&s->renders, 1, memory_order_relaxed) % 1024 == 1023)
+		malloc_trim(0);
 out:
 	if (ret && ret != -ENOMEM && ret != -ENOENT && ret != -ESTALE)
 		ret = -EIO;

@@ -1,12 +1,14 @@
 /* walk.c — the cost of making the site's bytes, without FUSE.
  *
- *   postfs-walk [-c CACHE_MIB] [-p PASSES] SOURCE
+ *   postfs-walk [-c CACHE_MIB] [-p PASSES] [-a READAHEAD] SOURCE
  *
  * Opens SOURCE as a mount would (mountdata/ alone), then walks the whole
  * tree as `find . -type f | xargs cat` does through the kernel: each
  * folder listed, each file looked up (which gives its size) and read
  * whole, in listing order, one thread.  Intersections under `+/` folders
  * and query folders are left out, as the benchmark leaves them out.
+ * Reading ahead is off unless -a asks for it, so that the time is the
+ * renderer's alone, on one thread.
  * Prints, per pass, the files and bytes read, a checksum of them, the wall and CPU time, and
  * the time per file split by kind of file.
  *
@@ -152,13 +154,17 @@ int main(int argc, char **argv)
 	double t0;
 
 	site_opts_default(&o);
-	while ((opt = getopt(argc, argv, "c:p:")) != -1) {
+	o.readahead = 0;
+	while ((opt = getopt(argc, argv, "c:p:a:")) != -1) {
 		switch (opt) {
 		case 'c':
 			o.cache_bytes = (size_t)strtoul(optarg, NULL, 10) << 20;
 			break;
 		case 'p':
 			passes = atoi(optarg);
+			break;
+		case 'a':
+			o.readahead = (unsigned)strtoul(optarg, NULL, 10);
 			break;
 		default:
 			goto usage;
@@ -201,6 +207,6 @@ int main(int argc, char **argv)
 	site_close(s);
 	return status;
 usage:
-	fprintf(stderr, "usage: postfs-walk [-c CACHE_MIB] [-p PASSES] SOURCE\n");
+	fprintf(stderr, "usage: postfs-walk [-c CACHE_MIB] [-p PASSES] [-a READAHEAD] SOURCE\n");
 	return 2;
 }
