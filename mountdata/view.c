@@ -2002,7 +2002,7 @@ int view_render(struct site *s, const struct node *n, uint64_t ver,
 	 * cache keeps goes back to the system now and then, or the daemon
 	 * holds half again its bound (glibc does not give back the middle
 	 * of a heap by itself). */
-	if (atomic_fetch_add_explicit(&s->renders, 1, memory_order_relaxed) % 1024 == 1023)
+	if (atomic_fetch_add_explicit(&s->renders, 1, memory_order_relaxed) % 256 == 255)
 		malloc_trim(0);
 out:
 	if (ret && ret != -ENOMEM && ret != -ENOENT && ret != -ESTALE)
