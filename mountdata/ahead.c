@@ -104,6 +104,21 @@ static size_t entry_at(const struct ahead *a, int o, size_t k)
 	return o == BY_LISTING ? k : a->by_ino[k];
 }
 
+/* The order in which entry i comes within AHEAD_SLACK after entry prev,
+ * or -1 (the listing's first when both do). */
+static int step_order(const struct ahead *a, size_t prev, size_t i)
+{
+	int o;
+
+	for (o = 0; o < NORDERS; o++) {
+		size_t kp = pos_of(a, o, prev), ki = pos_of(a, o, i);
+
+		if (ki > kp && ki <= kp + AHEAD_SLACK)
+			return o;
+	}
+	return -1;
+}
+
 static int stream_begin(struct site *s, struct ahead *a, uint64_t parent)
 {
 	struct site_dir *d;
@@ -145,19 +160,11 @@ static void ahead_follow(struct site *s, struct ahead *a, uint64_t parent, uint6
 		if (k > a->pos && k <= a->pos + AHEAD_SLACK) {
 			a->inorder = 1;
 		} else {
-			prev = entry_at(a, a->order, a->pos);
-			a->inorder = 0;
-			for (o = 0; o < NORDERS; o++) {
-				size_t kp = pos_of(a, o, prev), ki = pos_of(a, o, i);
-
-				if (ki > kp && ki <= kp + AHEAD_SLACK) {
-					a->order = o;
-					a->inorder = 1;
-					a->done = ki;
-					break;
-				}
-			}
-			k = pos_of(a, a->order, i);
+			o = step_order(a, entry_at(a, a->order, a->pos), i);
+			a->inorder = o >= 0;
+			if (o >= 0)
+				a->order = o;
+			k = a->done = pos_of(a, a->order, i);
 		}
 		if (!a->inorder || a->done < k)
 			a->done = k;
@@ -174,16 +181,9 @@ static void ahead_follow(struct site *s, struct ahead *a, uint64_t parent, uint6
 			stream_end(a);
 			goto remember;
 		}
-		a->order = BY_LISTING;
-		for (o = 0; o < NORDERS; o++) {
-			size_t kp = pos_of(a, o, prev), ki = pos_of(a, o, i);
-
-			if (ki > kp && ki <= kp + AHEAD_SLACK) {
-				a->order = o;
-				a->inorder = 1;
-				break;
-			}
-		}
+		o = step_order(a, prev, i);
+		a->order = o >= 0 ? o : BY_LISTING;
+		a->inorder = o >= 0;
 		a->pos = a->done = pos_of(a, a->order, i);
 		a->last_ino = 0;
 		return;

@@ -1,9 +1,9 @@
 """Reading ahead (-o readahead=N): a reader going through a folder in its
-listing order finds the next files made before it asks for them (the
-cache's file count in .postfs/status.json grows past what was read);
-lookups in no order start nothing; readahead=0 turns it off; and a whole
-folder read in order gives the same bytes, each file as long as its
-st_size, with reading ahead on or off."""
+listing order, or in inode order, finds the next files made before it
+asks for them (the cache's file count in .postfs/status.json grows past
+what was read); lookups in no order start nothing; readahead=0 turns it
+off; and a whole folder read in order gives the same bytes, each file as
+long as its st_size, with reading ahead on or off."""
 import os
 import subprocess
 import sys
@@ -58,6 +58,25 @@ def test_in_order_the_next_files_are_made(mount, src):
     # listing's entries may be folders or files other than pages)
     n = _wait_cached(m, before + 3 + 6)
     assert n >= before + 3 + 6, "cache holds %d files after reading 3 in order " \
+        "(%d before): nothing was made ahead" % (n, before)
+    assert m.proc.poll() is None, "the daemon died: " + m.log()[-2000:]
+
+
+def test_in_inode_order_too(mount, src):
+    """GNU find reads a folder of more than 10,000 entries in inode order."""
+    m = mount(src, "readahead=8")
+    d = os.path.join(m.path, "posts")
+    with os.scandir(d) as it:
+        ents = [(e.inode(), e.path) for e in it
+                if e.name.endswith(".html") and not e.name.startswith("index")]
+    listing = [p for _, p in ents]
+    by_ino = [p for _, p in sorted(ents)]
+    assert by_ino[:6] != listing[:6], "listing and inode orders agree: nothing to test"
+    before = _cached(m)
+    for p in by_ino[:3]:
+        _read(p)
+    n = _wait_cached(m, before + 3 + 6)
+    assert n >= before + 3 + 6, "cache holds %d files after reading 3 in inode order " \
         "(%d before): nothing was made ahead" % (n, before)
     assert m.proc.poll() is None, "the daemon died: " + m.log()[-2000:]
 
