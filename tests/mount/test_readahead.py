@@ -47,19 +47,23 @@ def _wait_cached(m, want, seconds=10.0):
     return n
 
 
+def _made_ahead(m, paths, order):
+    """Read the first three of paths; then up to eight more are made
+    ahead of the third (some entries may be folders or other files)."""
+    before = _cached(m)
+    for p in paths[:3]:
+        _read(p)
+    n = _wait_cached(m, before + 3 + 6)
+    assert n >= before + 3 + 6, "cache holds %d files after reading 3 in %s " \
+        "(%d before): nothing was made ahead" % (n, order, before)
+    assert m.proc.poll() is None, "the daemon died: " + m.log()[-2000:]
+
+
 def test_in_order_the_next_files_are_made(mount, src):
     m = mount(src, "readahead=8")
     pages = _pages(m)
     assert len(pages) > 20
-    before = _cached(m)
-    for p in pages[:3]:
-        _read(p)
-    # three read, and ahead of the third up to eight more (some of the
-    # listing's entries may be folders or files other than pages)
-    n = _wait_cached(m, before + 3 + 6)
-    assert n >= before + 3 + 6, "cache holds %d files after reading 3 in order " \
-        "(%d before): nothing was made ahead" % (n, before)
-    assert m.proc.poll() is None, "the daemon died: " + m.log()[-2000:]
+    _made_ahead(m, pages, "listing order")
 
 
 def test_in_inode_order_too(mount, src):
@@ -72,13 +76,7 @@ def test_in_inode_order_too(mount, src):
     listing = [p for _, p in ents]
     by_ino = [p for _, p in sorted(ents)]
     assert by_ino[:6] != listing[:6], "listing and inode orders agree: nothing to test"
-    before = _cached(m)
-    for p in by_ino[:3]:
-        _read(p)
-    n = _wait_cached(m, before + 3 + 6)
-    assert n >= before + 3 + 6, "cache holds %d files after reading 3 in inode order " \
-        "(%d before): nothing was made ahead" % (n, before)
-    assert m.proc.poll() is None, "the daemon died: " + m.log()[-2000:]
+    _made_ahead(m, by_ino, "inode order")
 
 
 def test_off_and_out_of_order_make_nothing_ahead(mount, src):
