@@ -41,8 +41,9 @@ struct ahead {
 	pthread_cond_t made;         /* busy went back to 0 */
 	int started, stop;
 	uint64_t busy;               /* the inode being made now, or 0 */
-	uint64_t req_parent, req_ino; /* the last file lookup to consider */
-	int req;                     /* 1: one is waiting */
+	uint64_t req_parent, req_ino; /* the last file lookup */
+	uint64_t prev_parent, prev_ino; /* and the one before it */
+	int req;                     /* 1: the last is waiting */
 	/* the thread's own, no lock: */
 	uint64_t parent;             /* the folder of the stream, 0: none */
 	struct site_dir *dir;        /* its listing when the stream began */
@@ -52,7 +53,6 @@ struct ahead {
 	size_t pos;                  /* where in that order the reader is */
 	int inorder;                 /* and it came there in order */
 	size_t done;                 /* made (or found made) up to here */
-	uint64_t last_parent, last_ino; /* the lookup before, out of a stream */
 };
 
 static const struct site_dir *cmp_dir;
@@ -145,9 +145,11 @@ static int stream_begin(struct site *s, struct ahead *a, uint64_t parent)
 	return 0;
 }
 
-/* The reader looked up file ino in folder parent: follow it, or begin a
- * stream when this lookup and the one before were in either order. */
-static void ahead_follow(struct site *s, struct ahead *a, uint64_t parent, uint64_t ino)
+/* The reader looked up file ino in folder parent, after file prev_ino in
+ * folder prev_parent: follow it, or begin a stream when the two were in
+ * either order in one folder. */
+static void ahead_follow(struct site *s, struct ahead *a, uint64_t parent, uint64_t ino,
+			 uint64_t prev_parent, uint64_t prev_ino)
 {
 	size_t i, prev, k;
 	int o;
@@ -171,26 +173,21 @@ static void ahead_follow(struct site *s, struct ahead *a, uint64_t parent, uint6
 		a->pos = k;
 		return;
 	}
-	if (a->last_parent == parent && a->last_ino) {
+	if (prev_parent == parent && prev_ino && prev_ino != ino) {
 		/* two lookups in a row in this folder: are they in order? */
 		if (stream_begin(s, a, parent))
-			goto remember;
+			return;
 		i = find_ino(a, ino);
-		prev = find_ino(a, a->last_ino);
+		prev = find_ino(a, prev_ino);
 		if (i == SIZE_MAX || prev == SIZE_MAX) {
 			stream_end(a);
-			goto remember;
+			return;
 		}
 		o = step_order(a, prev, i);
 		a->order = o >= 0 ? o : BY_LISTING;
 		a->inorder = o >= 0;
 		a->pos = a->done = pos_of(a, a->order, i);
-		a->last_ino = 0;
-		return;
 	}
-remember:
-	a->last_parent = parent;
-	a->last_ino = ino;
 }
 
 /* 1 when a new lookup is waiting (or the thread is to stop). */
@@ -210,7 +207,7 @@ static void *ahead_main(void *arg)
 	struct ahead *a = s->ahead;
 
 	for (;;) {
-		uint64_t parent, ino;
+		uint64_t parent, ino, prev_parent, prev_ino;
 
 		pthread_mutex_lock(&a->lock);
 		while (!a->req && !a->stop)
@@ -221,10 +218,12 @@ static void *ahead_main(void *arg)
 		}
 		parent = a->req_parent;
 		ino = a->req_ino;
+		prev_parent = a->prev_parent;
+		prev_ino = a->prev_ino;
 		a->req = 0;
 		pthread_mutex_unlock(&a->lock);
 
-		ahead_follow(s, a, parent, ino);
+		ahead_follow(s, a, parent, ino, prev_parent, prev_ino);
 		if (!a->dir || a->parent != parent || !a->inorder)
 			continue;
 		/* make the files after the reader's, up to readahead of them,
@@ -267,7 +266,10 @@ void ahead_lookup(struct site *s, uint64_t parent, uint64_t ino)
 		}
 	}
 	if (!a->stop) {
-		/* only the newest matters: the reader has moved past the rest */
+		/* the newest and the one before it are all that matter: the
+		 * reader has moved past the rest */
+		a->prev_parent = a->req_parent;
+		a->prev_ino = a->req_ino;
 		a->req = 1;
 		a->req_parent = parent;
 		a->req_ino = ino;
