@@ -690,6 +690,8 @@ int post_read_body(int dirfd, struct post *p, const struct post_cfg *cfg,
 	/* the part past what was checked at mount, from a little before so
 	 * a character cut there is seen whole */
 	from = p->head_len > p->body_off + 4 ? p->head_len - p->body_off - 4 : 0;
+	while (from > 0 && from < *len && ((unsigned char)(*body)[from] & 0xC0) == 0x80)
+		from--; /* to the first byte of the character */
 	if (from >= *len || post_check_text(*body + from, *len - from, &bad, &nul))
 		return 0;
 	bad += from;

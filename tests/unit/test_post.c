@@ -825,6 +825,41 @@ static void test_long_front_matter(void)
 	buf_free(&b);
 }
 
+/* A body checked in two parts, the head at mount and the rest when
+ * read, finds nothing wrong in valid text whatever character of 2, 3 or
+ * 4 bytes lies across the place where the second part starts. */
+static void test_body_checked_across_head(void)
+{
+	static const char *const chars[] = { "\xD0\xB6", "\xE2\x82\xAC", "\xF0\x9F\x98\x80" };
+	size_t c, shift;
+
+	for (c = 0; c < 3; c++) {
+		for (shift = 0; shift < 4; shift++) {
+			struct buf b = BUF_INIT;
+			struct post *p;
+
+			buf_adds(&b, "---\ntitle: t\n---\n");
+			buf_add(&b, "xxx", shift);
+			while (b.len < cfg.head + 64)
+				buf_adds(&b, chars[c]);
+			buf_adds(&b, "\n");
+			put("across.md", b.data, b.len);
+			p = LOAD_CLEAN("across.md");
+			if (p) {
+				char *body = NULL;
+				size_t len = 0;
+
+				CHECK_INT(post_read_body(dfd, p, &cfg, &body, &len, NULL), 0);
+				CHECK_INT(len, b.len - p->body_off);
+				CHECK(atomic_load(&p->late_err) == NULL);
+				free(body);
+				post_unref(p);
+			}
+			buf_free(&b);
+		}
+	}
+}
+
 static void test_body(void)
 {
 	struct post *p;
@@ -1066,6 +1101,7 @@ int main(void)
 	test_terms();
 	test_errors();
 	test_long_front_matter();
+	test_body_checked_across_head();
 	test_body();
 	test_visibility();
 	close(dfd);
