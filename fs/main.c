@@ -180,6 +180,11 @@ int main(int argc, char *argv[])
 	 * at once (glibc would otherwise raise this bound as they are freed,
 	 * and keep them in a fragmented heap). */
 	mallopt(M_MMAP_THRESHOLD, 64 * 1024);
+	/* ...and a little free memory stays at the heap's top rather than
+	 * going back after every post: at mount, each front matter's YAML
+	 * parser takes 64 KiB and gives it back, and returning it each time
+	 * costs page faults to take it again (5 % of a mount). */
+	mallopt(M_TRIM_THRESHOLD, 1024 * 1024);
 	memset(&conf, 0, sizeof(conf));
 	conf.readahead = -1;
 	memset(&opts, 0, sizeof(opts));

@@ -992,7 +992,7 @@ int site_open(const struct site_opts *opts, struct site **out, char *err, size_t
 	s->cfg.max_file = opts->max_file;
 	/* the head of each file: its front matter, and the start of its text,
 	 * checked at mount; the rest is checked when first rendered */
-	s->cfg.head = 4096;
+	s->cfg.head = 2048;
 	s->cfg.max_terms = opts->max_terms;
 	if ((ret = parse_taxonomies(s, s->o.taxonomies, err, errlen)))
 		goto err_site;
