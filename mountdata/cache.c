@@ -42,6 +42,7 @@ struct cache {
 	size_t nbuckets;               /* a power of two */
 	struct list all, blobs;
 	size_t bytes, max_bytes, nblobs, nentries, max_entries;
+	int no_sizes;                  /* an entry leaves with its blob */
 	uint64_t hits, misses, evictions;
 };
 
@@ -73,6 +74,27 @@ struct blob *blob_from(const void *data, size_t len, int64_t mtime_ns)
 	return b;
 }
 
+struct blob *blob_adopt(char *mem, size_t len, int64_t mtime_ns)
+{
+	struct blob *b;
+
+	if (len > SIZE_MAX - sizeof(*b) - 1) {
+		free(mem);
+		return NULL;
+	}
+	b = realloc(mem, sizeof(*b) + len + 1);
+	if (!b) {
+		free(mem);
+		return NULL;
+	}
+	memmove(b->data, b, len);
+	atomic_init(&b->refs, 1);
+	b->len = len;
+	b->mtime_ns = mtime_ns;
+	b->data[len] = '\0';
+	return b;
+}
+
 void blob_unref(struct blob *b)
 {
 	if (b && atomic_fetch_sub_explicit(&b->refs, 1, memory_order_acq_rel) == 1)
@@ -96,6 +118,16 @@ struct cache *cache_new(size_t max_bytes, size_t max_entries)
 	pthread_mutex_init(&c->lock, NULL);
 	c->max_bytes = max_bytes;
 	c->max_entries = max_entries ? max_entries : 1;
+	return c;
+}
+
+struct cache *cache_new_blobs(size_t max_bytes)
+{
+	/* the entry bound only backs the byte bound: no blob is that small */
+	struct cache *c = cache_new(max_bytes, max_bytes / 64 + 16);
+
+	if (c)
+		c->no_sizes = 1;
 	return c;
 }
 
@@ -396,7 +428,14 @@ static void put(struct cache *c, uint64_t ino, uint64_t ver, struct blob *b, siz
 		c->nblobs++;
 	}
 	while (c->bytes > c->max_bytes && c->blobs.tail) {
-		drop_blob(c, c->blobs.tail);
+		struct centry *old = c->blobs.tail;
+
+		if (!c->no_sizes)
+			drop_blob(c, old);
+		else if (old != e)
+			drop_entry(c, old);
+		else
+			break; /* the newest stays, as in a cache that keeps sizes */
 		c->evictions++;
 	}
 	while (c->nentries > c->max_entries && c->all.tail != e)

@@ -31,6 +31,11 @@ struct blob {
 struct blob *blob_new(size_t len);
 /* A blob holding a copy of data[0..len). */
 struct blob *blob_from(const void *data, size_t len, int64_t mtime_ns);
+/* A blob made of mem, a malloc'd block holding len bytes (NULL when len
+ * is 0), which it takes in every case: resized and its bytes moved up in
+ * place, so a large rendering is never held twice.  NULL on ENOMEM (mem
+ * is then freed). */
+struct blob *blob_adopt(char *mem, size_t len, int64_t mtime_ns);
 static inline struct blob *blob_ref(struct blob *b)
 {
 	atomic_fetch_add_explicit(&b->refs, 1, memory_order_relaxed);
@@ -48,6 +53,10 @@ struct cache;
 /* A cache holding at most max_bytes of blobs and max_entries records.
  * NULL on ENOMEM. */
 struct cache *cache_new(size_t max_bytes, size_t max_entries);
+/* A cache of blobs alone, at most max_bytes of them: no size outlives
+ * its bytes (each record costs about 100 bytes, a waste where sizes are
+ * never asked for).  NULL on ENOMEM. */
+struct cache *cache_new_blobs(size_t max_bytes);
 void cache_free(struct cache *c);
 /* The blob for (ino, ver) with a reference for the caller, or NULL. */
 struct blob *cache_get(struct cache *c, uint64_t ino, uint64_t ver);

@@ -1059,9 +1059,8 @@ int site_open(const struct site_opts *opts, struct site **out, char *err, size_t
 			pages = s->o.cache_bytes < (16u << 20) ? s->o.cache_bytes / 2 : 8u << 20;
 		facts = (s->o.cache_bytes - pages) / 2;
 		s->cache = cache_new(pages, s->o.cache_bytes / 512 + 4096);
-		s->facts = cache_new(facts, facts / 256 + 1024);
-		s->bodies = cache_new(s->o.cache_bytes - pages - facts,
-				      s->o.cache_bytes / 2048 + 1024);
+		s->facts = cache_new_blobs(facts);
+		s->bodies = cache_new_blobs(s->o.cache_bytes - pages - facts);
 	}
 	if (!s->cache || !s->facts || !s->bodies || ahead_init(s)) {
 		ret = -ENOMEM;

@@ -313,6 +313,8 @@ struct job {
 	json_t **sumdst;             /* where each summary goes */
 	size_t nsum;
 	json_t *view;
+	struct buf made;             /* JSON listings: the bytes, made under
+				      * the lock (owned; moved out by finish) */
 	const char *tmpl;            /* template, or NULL for JSON output */
 	struct theme *theme;
 	int unsafe;
@@ -1200,6 +1202,61 @@ static json_t *page_links(json_t *lst, uint32_t page, uint32_t pages)
 	return a;
 }
 
+/* jansson writing straight into a buf */
+static int dump_to_buf(const char *data, size_t n, void *b)
+{
+	buf_add(b, data, n);
+	return buf_error(b);
+}
+
+/* The same, one level of an array deeper: every line but the first
+ * indented by four more spaces.  A newline byte in jansson's output is
+ * always one of its own (strings carry "\n"), so no text is touched. */
+static int dump_nested(const char *data, size_t n, void *b)
+{
+	const char *nl;
+
+	while (n && (nl = memchr(data, '\n', n))) {
+		buf_add(b, data, (size_t)(nl - data) + 1);
+		buf_adds(b, "    ");
+		n -= (size_t)(nl - data) + 1;
+		data = nl + 1;
+	}
+	buf_add(b, data, n);
+	return buf_error(b);
+}
+
+/* A listing's JSON, written a post at a time into out: the document v
+ * (every key but "posts"), then "posts" as its last key.  The bytes are
+ * those json_dump of the whole document would give, but the tree of a
+ * 10,000-post listing, four times the size of its text, is never built.
+ * Returns 0 or -ENOMEM. */
+static int dump_listing(struct site *s, const struct ctx *c, const char *root,
+			json_t *v, struct slot *const *mem, size_t n, struct buf *out)
+{
+	size_t i;
+
+	if (json_dump_callback(v, dump_to_buf, out, JSON_INDENT(2)) || buf_error(out))
+		return -ENOMEM;
+	/* v has keys, so its text ends "\n}": open it again */
+	if (out->len < 3 || memcmp(out->data + out->len - 2, "\n}", 2))
+		return -EIO;
+	out->len -= 2;
+	buf_adds(out, ",\n  \"posts\": [");
+	for (i = 0; i < n; i++) {
+		json_t *it = post_item(s, mem[i], c, root, 1);
+		int bad;
+
+		buf_adds(out, i ? ",\n    " : "\n    ");
+		bad = !it || json_dump_callback(it, dump_nested, out, JSON_INDENT(2));
+		json_decref(it);
+		if (bad)
+			return -ENOMEM;
+	}
+	buf_adds(out, n ? "\n  ]\n}\n" : "]\n}\n");
+	return buf_error(out);
+}
+
 static int view_listing(struct site *s, const struct node *n, struct job *j)
 {
 	const struct ctx *c = &n->ctx;
@@ -1238,19 +1295,16 @@ static int view_listing(struct site *s, const struct node *n, struct job *j)
 			jset(v, is_terms_page(c) ? "terms" : c->type == CTX_ROOT ? "sections" :
 				c->level == 0 ? "years" : c->level == 1 ? "months" : "days",
 			     ctx_folders(s, c, 1));
-		if (!is_terms_page(c))
-			jset(v, "count", json_integer((json_int_t)nmem));
-		posts = json_array();
-		/* the root's JSON holds the newest page; others every post */
-		to = c->type == CTX_ROOT && nmem > s->o.page_size ? s->o.page_size : nmem;
-		for (i = 0; i < to; i++)
-			json_array_append_new(posts, post_item(s, mem[i], c, root, 1));
-		if (!is_terms_page(c))
-			jset(v, "posts", posts);
-		else
-			json_decref(posts);
 		j->view = v;
 		ret = 0;
+		if (is_terms_page(c))
+			goto out;
+		jset(v, "count", json_integer((json_int_t)nmem));
+		/* the root's JSON holds the newest page; others every post */
+		to = c->type == CTX_ROOT && nmem > s->o.page_size ? s->o.page_size : nmem;
+		ret = dump_listing(s, c, root, v, mem, to, &j->made);
+		json_decref(v);
+		j->view = NULL;
 		goto out;
 	}
 	j->kind = JK_TEMPLATE;
@@ -1718,17 +1772,13 @@ keep_html:
 		/* made page-ready once: valid UTF-8 with nothing HTML does not
 		 * allow, so that each page takes it as it is */
 		struct buf clean = BUF_INIT;
-		char *fixed = NULL;
+		size_t n;
 
 		if (!utf8_valid(out.data ? out.data : "", out.len)) {
-			fixed = utf8_dup(out.data ? out.data : "", out.len);
-			if (!fixed) {
-				ret = -ENOMEM;
-				goto out;
-			}
-			buf_reset(&out);
-			buf_adds(&out, fixed);
-			free(fixed);
+			utf8_repair(&clean, out.data, out.len);
+			buf_free(&out);
+			out = clean;
+			clean = (struct buf)BUF_INIT;
 		}
 		if (drop_bad(out.data ? out.data : "", out.len, &clean)) {
 			buf_free(&out);
@@ -1737,11 +1787,13 @@ keep_html:
 		ret = buf_error(&out);
 		if (ret)
 			goto out;
+		n = out.len;
+		*html = blob_adopt(buf_detach(&out, NULL), n, 0);
+		if (!*html)
+			ret = -ENOMEM;
+		else if (ver)
+			cache_put(s->bodies, body_key(id, 1), ver, *html);
 	}
-	if (html && !(*html = blob_from(out.data ? out.data : "", out.len, 0)))
-		ret = -ENOMEM;
-	else if (html && ver)
-		cache_put(s->bodies, body_key(id, 1), ver, *html);
 out:
 	mdr_info_free(&info);
 	buf_free(&out);
@@ -1836,13 +1888,6 @@ static int finish_post(struct site *s, struct job *j, struct buf *out)
 	return 0;
 }
 
-/* jansson writing straight into a buf */
-static int dump_to_buf(const char *data, size_t n, void *b)
-{
-	buf_add(b, data, n);
-	return buf_error(b);
-}
-
 static int finish(struct site *s, struct job *j, struct buf *out)
 {
 	size_t i;
@@ -1894,7 +1939,13 @@ static int finish(struct site *s, struct job *j, struct buf *out)
 		}
 		return render_view(j, out);
 	case JK_JSON:
-		break;
+		if (j->view)
+			break;
+		/* made already: handed over as they are */
+		buf_free(out);
+		*out = j->made;
+		j->made = (struct buf)BUF_INIT;
+		return buf_error(out);
 	}
 	if (ret)
 		return ret;
@@ -1920,6 +1971,7 @@ static void job_free(struct job *j)
 	free(j->sum_id);
 	free(j->sum_ver);
 	json_decref(j->view);
+	buf_free(&j->made);
 	if (j->theme)
 		theme_unref(j->theme);
 }
@@ -1931,6 +1983,7 @@ int view_render(struct site *s, const struct node *n, uint64_t ver,
 	struct job j;
 	struct buf b = BUF_INIT;
 	uint64_t ino = node_ino(n), skey = 0, sver = 0;
+	size_t len;
 	int ret;
 
 	memset(&j, 0, sizeof(j));
@@ -1979,7 +2032,6 @@ int view_render(struct site *s, const struct node *n, uint64_t ver,
 	if (ret)
 		goto out;
 	if (j.kind == JK_STATIC) {
-		size_t len;
 		const char *css = theme_static(j.theme, "style.css", &len);
 
 		buf_add(&b, css ? css : "", css ? len : 0);
@@ -1989,7 +2041,8 @@ int view_render(struct site *s, const struct node *n, uint64_t ver,
 	}
 	if (ret)
 		goto out;
-	*out = blob_from(b.data ? b.data : "", b.len, mtime_ns);
+	len = b.len;
+	*out = blob_adopt(buf_detach(&b, NULL), len, mtime_ns);
 	if (!*out) {
 		ret = -ENOMEM;
 		goto out;

@@ -358,6 +358,48 @@ static void test_entry_bound(void)
 	blob_unref(b);
 }
 
+/* A cache of blobs alone: what the byte bound evicts leaves no record,
+ * the least recently used goes first, and the newest always stays. */
+static void test_blobs_only(void)
+{
+	struct cache *c = cache_new_blobs(1000);
+	struct blob *b[8], *g;
+	struct cache_stats st;
+	size_t size = 0;
+	uint64_t i;
+
+	if (!c) {
+		CHECK(c != NULL);
+		return;
+	}
+	for (i = 1; i <= 7; i++)
+		b[i] = filled(200, (char)('a' + i));
+	for (i = 1; i <= 5; i++)
+		cache_put(c, i, 1, b[i]);
+	g = cache_get(c, 1, 1);
+	blob_unref(g);
+	for (i = 6; i <= 7; i++)
+		cache_put(c, i, 1, b[i]);
+	cache_get_stats(c, &st);
+	CHECK_INT(st.bytes, 1000);
+	CHECK_INT(st.blobs, 5);
+	CHECK_INT(st.entries, 5);
+	CHECK_INT(st.evictions, 2);
+	/* 2 and 3 went, bytes and record; 1, used, stayed */
+	CHECK_INT(cache_size(c, 2, 1, &size), 0);
+	CHECK_INT(cache_size(c, 3, 1, &size), 0);
+	CHECK_INT(refs(b[2]), 1);
+	CHECK_INT(refs(b[3]), 1);
+	g = cache_get(c, 1, 1);
+	CHECK(g == b[1]);
+	blob_unref(g);
+	cache_free(c);
+	for (i = 1; i <= 7; i++) {
+		CHECK_INT(refs(b[i]), 1);
+		blob_unref(b[i]);
+	}
+}
+
 /* A blob a reader holds outlives its eviction, a drop and the cache. */
 static void test_held(void)
 {
@@ -636,6 +678,7 @@ int main(void)
 	test_blobs();
 	test_basics();
 	test_byte_bound();
+	test_blobs_only();
 	test_entry_bound();
 	test_held();
 	test_retired();
