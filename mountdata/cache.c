@@ -74,6 +74,9 @@ struct blob *blob_from(const void *data, size_t len, int64_t mtime_ns)
 	return b;
 }
 
+/* see fs/main.c: from this size on, malloc maps each block on its own */
+#define BLOB_ADOPT_MIN (64 * 1024)
+
 struct blob *blob_adopt(char *mem, size_t len, int64_t mtime_ns)
 {
 	struct blob *b;
@@ -81,6 +84,11 @@ struct blob *blob_adopt(char *mem, size_t len, int64_t mtime_ns)
 	if (len > SIZE_MAX - sizeof(*b) - 1) {
 		free(mem);
 		return NULL;
+	}
+	if (len < BLOB_ADOPT_MIN) {
+		b = blob_from(mem, len, mtime_ns);
+		free(mem);
+		return b;
 	}
 	b = realloc(mem, sizeof(*b) + len + 1);
 	if (!b) {

@@ -32,9 +32,11 @@ struct blob *blob_new(size_t len);
 /* A blob holding a copy of data[0..len). */
 struct blob *blob_from(const void *data, size_t len, int64_t mtime_ns);
 /* A blob made of mem, a malloc'd block holding len bytes (NULL when len
- * is 0), which it takes in every case: resized and its bytes moved up in
- * place, so a large rendering is never held twice.  NULL on ENOMEM (mem
- * is then freed). */
+ * is 0), which it takes in every case.  A large one (64 KiB and more,
+ * which malloc maps on its own) is resized and its bytes moved up in
+ * place, so it is never held twice; a smaller one is copied into a block
+ * of its own size, which leaves the heap less fragmented than a grown
+ * buffer cut down would.  NULL on ENOMEM (mem is then freed). */
 struct blob *blob_adopt(char *mem, size_t len, int64_t mtime_ns);
 static inline struct blob *blob_ref(struct blob *b)
 {

@@ -66,6 +66,37 @@ static void test_blobs(void)
 	blob_unref(c);
 	CHECK(blob_new(SIZE_MAX) == NULL);
 	CHECK(blob_new(SIZE_MAX - sizeof(struct blob)) == NULL);
+
+	/* adopted: nothing, a small block (copied), a large one (moved up
+	 * in place); the same bytes, NUL-terminated, either way */
+	c = blob_adopt(NULL, 0, 7);
+	CHECK(c && c->len == 0 && c->data[0] == '\0' && c->mtime_ns == 7);
+	blob_unref(c);
+	{
+		static const size_t sizes[] = { 1, 4096, 64 * 1024 - 1, 64 * 1024, 300000 };
+		size_t k, i;
+
+		for (k = 0; k < sizeof(sizes) / sizeof(sizes[0]); k++) {
+			char *mem = malloc(sizes[k]);
+			int same = 1;
+
+			CHECK(mem != NULL);
+			if (!mem)
+				continue;
+			for (i = 0; i < sizes[k]; i++)
+				mem[i] = (char)('a' + i % 23);
+			c = blob_adopt(mem, sizes[k], 42);
+			CHECK(c != NULL);
+			if (!c)
+				continue;
+			for (i = 0; i < sizes[k]; i++)
+				same &= c->data[i] == (char)('a' + i % 23);
+			CHECKF(same && c->len == sizes[k] && c->data[sizes[k]] == '\0' &&
+			       c->mtime_ns == 42 && refs(c) == 1, "adopted %zu bytes", sizes[k]);
+			blob_unref(c);
+		}
+	}
+	CHECK(blob_adopt(NULL, SIZE_MAX, 0) == NULL);
 	blob_unref(NULL);
 }
 
