@@ -1633,8 +1633,9 @@ def parse_args(argv):
     p.add_argument("--quick", action="store_true",
                    help="one mount per size (no cold ls/find), one 2 s wrk "
                    "round, 5 edits; sizes default to %s" % QUICK_SIZES)
-    p.add_argument("--cache-mib", type=int, default=64,
-                   help="postfs -o cache=MiB (default 64)")
+    p.add_argument("--cache-mib", type=int, default=24,
+                   help="postfs -o cache=MiB (default 24, the bound of the "
+                   "published table)")
     p.add_argument("-o", dest="postfs_opt", action="append", default=[],
                    help="further postfs -o option (repeatable)")
     p.add_argument("--ready-timeout", type=float, default=600)
