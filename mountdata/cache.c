@@ -131,7 +131,8 @@ struct cache *cache_new(size_t max_bytes, size_t max_entries)
 
 struct cache *cache_new_blobs(size_t max_bytes)
 {
-	/* the entry bound only backs the byte bound: no blob is that small */
+	/* records bound only what the bytes do not: blobs of under 64
+	 * bytes on average, which these caches never hold */
 	struct cache *c = cache_new(max_bytes, max_bytes / 64 + 16);
 
 	if (c)
