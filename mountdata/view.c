@@ -1230,7 +1230,8 @@ static int dump_nested(const char *data, size_t n, void *b)
  * (every key but "posts"), then "posts" as its last key.  The bytes are
  * those json_dump of the whole document would give, but the tree of a
  * 10,000-post listing, four times the size of its text, is never built.
- * Returns 0 or -ENOMEM. */
+ * Returns 0, -ENOMEM, or -EIO if jansson's text of v has not the shape
+ * expected. */
 static int dump_listing(struct site *s, const struct ctx *c, const char *root,
 			json_t *v, struct slot *const *mem, size_t n, struct buf *out)
 {
@@ -1772,6 +1773,7 @@ keep_html:
 		/* made page-ready once: valid UTF-8 with nothing HTML does not
 		 * allow, so that each page takes it as it is */
 		struct buf clean = BUF_INIT;
+		char *mem;
 		size_t n;
 
 		if (!utf8_valid(out.data ? out.data : "", out.len)) {
@@ -1787,8 +1789,8 @@ keep_html:
 		ret = buf_error(&out);
 		if (ret)
 			goto out;
-		n = out.len;
-		*html = blob_adopt(buf_detach(&out, NULL), n, 0);
+		mem = buf_detach(&out, &n);
+		*html = blob_adopt(mem, n, 0);
 		if (!*html)
 			ret = -ENOMEM;
 		else if (ver)
@@ -1984,6 +1986,7 @@ int view_render(struct site *s, const struct node *n, uint64_t ver,
 	struct buf b = BUF_INIT;
 	uint64_t ino = node_ino(n), skey = 0, sver = 0;
 	size_t len;
+	char *mem;
 	int ret;
 
 	memset(&j, 0, sizeof(j));
@@ -2041,8 +2044,8 @@ int view_render(struct site *s, const struct node *n, uint64_t ver,
 	}
 	if (ret)
 		goto out;
-	len = b.len;
-	*out = blob_adopt(buf_detach(&b, NULL), len, mtime_ns);
+	mem = buf_detach(&b, &len);
+	*out = blob_adopt(mem, len, mtime_ns);
 	if (!*out) {
 		ret = -ENOMEM;
 		goto out;

@@ -282,6 +282,23 @@ static void test_basics(void)
 	cache_free(NULL);
 }
 
+/* Blobs b[1..7] of 200 bytes each, the first five put into c (a bound
+ * of 1000 bytes is then full).  0 when c could not be made. */
+static int seven_blobs_five_put(struct cache *c, struct blob *b[8])
+{
+	uint64_t i;
+
+	if (!c) {
+		CHECK(c != NULL);
+		return 0;
+	}
+	for (i = 1; i <= 7; i++)
+		b[i] = filled(200, (char)('a' + i));
+	for (i = 1; i <= 5; i++)
+		cache_put(c, i, 1, b[i]);
+	return 1;
+}
+
 /* The byte bound evicts the least recently used blob; its size stays. */
 static void test_byte_bound(void)
 {
@@ -290,14 +307,8 @@ static void test_byte_bound(void)
 	size_t size = 0;
 	uint64_t i;
 
-	if (!c) {
-		CHECK(c != NULL);
+	if (!seven_blobs_five_put(c, b))
 		return;
-	}
-	for (i = 1; i <= 7; i++)
-		b[i] = filled(200, (char)('a' + i));
-	for (i = 1; i <= 5; i++)
-		cache_put(c, i, 1, b[i]);
 	STATS(c, 0, 0, 0, 1000, 5, 5);
 	/* use 1, so 2 is now the least recently used */
 	g = cache_get(c, 1, 1);
@@ -390,7 +401,7 @@ static void test_entry_bound(void)
 }
 
 /* A cache of blobs alone: what the byte bound evicts leaves no record,
- * the least recently used goes first, and the newest always stays. */
+ * and the least recently used goes first. */
 static void test_blobs_only(void)
 {
 	struct cache *c = cache_new_blobs(1000);
@@ -399,14 +410,8 @@ static void test_blobs_only(void)
 	size_t size = 0;
 	uint64_t i;
 
-	if (!c) {
-		CHECK(c != NULL);
+	if (!seven_blobs_five_put(c, b))
 		return;
-	}
-	for (i = 1; i <= 7; i++)
-		b[i] = filled(200, (char)('a' + i));
-	for (i = 1; i <= 5; i++)
-		cache_put(c, i, 1, b[i]);
 	g = cache_get(c, 1, 1);
 	blob_unref(g);
 	for (i = 6; i <= 7; i++)
